@@ -1,0 +1,89 @@
+"""Entry point: ``perfeval`` opens the GUI; ``perfeval check|export|import|list`` are its scriptable twin.
+
+Exit codes (contract.md): 0 ok, 1 refused / errors found, 2 unreadable or invalid input.
+No traceback reaches a user: known errors become one Chinese line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Sequence
+
+EXIT_OK, EXIT_ISSUES, EXIT_BAD_INPUT = 0, 1, 2
+
+#: sub-command → module under app.commands defining ``add_arguments(parser)`` and ``run(args) -> int``.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "check": ("app.commands.check", "重新计算并审核一个数据包"),
+    "export": ("app.commands.export", "导出可打印的材料（PDF/Excel/Word）或数据包"),
+    "import": ("app.commands.importing", "把数据包或填好的官方模板导入本地数据库"),
+    "list": ("app.commands.listing", "列出本地数据库中的单位和年度"),
+}
+
+
+class UserError(Exception):
+    """A known problem to tell the user in one Chinese line, with an exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _available(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="perfeval", description="PerfEval Desk 绩效自评填报")
+    parser.add_argument("--db", metavar="PATH", help="本地数据库文件（默认在用户数据目录；也可用环境变量 PERFEVAL_DB）")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+    for name, (module, help_text) in COMMANDS.items():
+        if not _available(module):
+            continue  # a command whose module is absent is not offered (rather than failing when run)
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        importlib.import_module(module).add_arguments(p)
+    return parser
+
+
+def _utf8_streams() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(OSError, ValueError):
+                reconfigure(encoding="utf-8", errors="replace")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _utf8_streams()
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if args.db:
+        os.environ["PERFEVAL_DB"] = args.db
+    try:
+        if args.command is None:
+            from app.ui.main import run_gui  # type: ignore[import-not-found,unused-ignore]
+
+            return run_gui(args_list)
+        module = importlib.import_module(COMMANDS[args.command][0])
+        return int(module.run(args))
+    except UserError as exc:
+        print(f"perfeval：{exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("perfeval：已中断", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        from app.crash import report_crash
+
+        log = report_crash(exc)
+        print(f"perfeval：程序内部错误（{type(exc).__name__}），详情已记录到 {log}", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

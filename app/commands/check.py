@@ -1,0 +1,74 @@
+"""``perfeval check PACKAGE [--json]``: recompute every derived figure and run every validation rule."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from app.cli import EXIT_ISSUES, EXIT_OK
+from app.commands.common import load_packet
+from app.domain.evaluate import REQUIRED_KEYS, Evaluation, evaluate
+
+#: Chinese names of the figures printed in the human-readable table.
+FIGURE_NAMES: dict[str, str] = {
+    "basic.control_rate": "附件1 控制率",
+    "basic.funds.three_public.prior": "附件1 “三公”经费（上年决算数）",
+    "basic.funds.three_public.budget": "附件1 “三公”经费（本年预算数）",
+    "basic.funds.three_public.actual": "附件1 “三公”经费（本年决算数）",
+    "basic.funds.vehicle.prior": "附件1 公务用车购置和维护经费（上年决算数）",
+    "basic.funds.vehicle.budget": "附件1 公务用车购置和维护经费（本年预算数）",
+    "basic.funds.vehicle.actual": "附件1 公务用车购置和维护经费（本年决算数）",
+    "basic.funds.projects.prior": "附件1 项目支出（上年决算数）",
+    "basic.funds.projects.budget": "附件1 项目支出（本年预算数）",
+    "basic.funds.projects.actual": "附件1 项目支出（本年决算数）",
+    "self_eval.execution_rate": "附件2 执行率",
+    "self_eval.execution_score": "附件2 执行率得分",
+    "self_eval.weight_total": "附件2 分值合计",
+    "self_eval.total_score": "附件2 总分",
+}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("package", metavar="PACKAGE", help="数据包（.json）或填好的官方模板（.xlsx）")
+    parser.add_argument("--json", action="store_true", help="以JSON输出（供程序读取）")
+
+
+def run(args: argparse.Namespace) -> int:
+    packet = load_packet(args.package)
+    result = evaluate(packet)
+    if args.json:
+        json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_table(packet.unit.name, packet.year, result, len(packet.projects)))
+    return EXIT_ISSUES if result.errors else EXIT_OK
+
+
+def render_table(unit: str, year: int, result: Evaluation, n_projects: int) -> str:
+    lines = [f"{unit or '（未填单位名称）'}  {year}年度", "", "计算结果："]
+    keys = list(REQUIRED_KEYS)
+    for n in range(n_projects):
+        keys += [f"projects[{n}].execution_rate", f"projects[{n}].total_score"]
+    width = max(_width(FIGURE_NAMES.get(k, k)) for k in keys)
+    for key in keys:
+        name = FIGURE_NAMES.get(key) or _project_name(key)
+        lines.append(f"  {name}{' ' * (width - _width(name))}  {result.computed.text(key)}")
+    errors, warnings = len(result.errors), len(result.warnings)
+    lines += ["", f"审核结果：{errors}个错误，{warnings}个提示"]
+    for issue in result.issues:
+        lines.append(f"  [{issue.severity.label}] {issue.message}  （{issue.code} @ {issue.field}）")
+    if not result.issues:
+        lines.append("  未发现问题")
+    return "\n".join(lines) + "\n"
+
+
+def _project_name(key: str) -> str:
+    n = int(key[len("projects[") : key.index("]")])
+    what = "执行率" if key.endswith("execution_rate") else "总分"
+    return f"附件3 项目{n + 1} {what}"
+
+
+def _width(text: str) -> int:
+    """Display width: CJK characters take two columns in a terminal."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

@@ -1,0 +1,69 @@
+"""One call that the GUI, the command line and the exports share: figures + issues of a packet."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.domain.calc import Computed, compute
+from app.domain.cells import Cells
+from app.domain.model import Packet
+from app.domain.rules import Issue, check
+
+#: Keys that ``perfeval check`` always prints (contract.md), in this order.
+REQUIRED_KEYS: tuple[str, ...] = (
+    "basic.control_rate",
+    "basic.funds.three_public.prior",
+    "basic.funds.three_public.budget",
+    "basic.funds.three_public.actual",
+    "basic.funds.vehicle.prior",
+    "basic.funds.vehicle.budget",
+    "basic.funds.vehicle.actual",
+    "basic.funds.projects.prior",
+    "basic.funds.projects.budget",
+    "basic.funds.projects.actual",
+    "self_eval.execution_rate",
+    "self_eval.execution_score",
+    "self_eval.total_score",
+    "self_eval.weight_total",
+)
+
+
+@dataclass
+class Evaluation:
+    cells: Cells
+    computed: Computed
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if not i.is_error]
+
+    def issues_for(self, path: str) -> list[Issue]:
+        return [i for i in self.issues if path in i.cells or i.field == path]
+
+    def to_json(self) -> dict[str, object]:
+        """The ``perfeval check --json`` document."""
+        return {
+            "computed": self.computed.as_text(),
+            "issues": [
+                {
+                    "severity": i.severity.value,
+                    "code": i.code,
+                    "field": i.field,
+                    "message": i.message,
+                    "cells": list(i.cells),
+                }
+                for i in self.issues
+            ],
+            "summary": {"errors": len(self.errors), "warnings": len(self.warnings)},
+        }
+
+
+def evaluate(packet: Packet) -> Evaluation:
+    cells = Cells.of(packet)
+    computed = compute(packet, cells)
+    return Evaluation(cells, computed, check(packet, cells, computed))

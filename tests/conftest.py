@@ -1,0 +1,19 @@
+"""Shared fixtures.  Qt tests run offscreen: without a display Qt would abort."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "data"
+SEEDS = sorted(DATA.glob("seed_00[0-9].json"))
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return DATA / "seed_000.json"
