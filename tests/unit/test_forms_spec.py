@@ -28,7 +28,7 @@ def _labels() -> list[str]:
     labels += [c.label for c in basic.STAFF_COLUMNS if "{" not in c.label]
     labels += [basic.AUSTERITY_LABEL, basic.NOTE]
     labels += [c.label for c in self_eval.INDICATOR_COLUMNS] + [c.label for c in self_eval.FUNDS_COLUMNS]
-    labels += list(self_eval.INCOME_LABELS.values())[1:] + [self_eval.FUNDS_ROW_LABEL]
+    labels += [*list(self_eval.INCOME_LABELS.values())[1:], self_eval.FUNDS_ROW_LABEL]
     labels += [name for name, _ in self_eval.COST_LEVEL1.level1]
     labels += [child for _, children in self_eval.COST_LEVEL1.level1 for child in children]
     labels += [child for _, children in self_eval.STANDARD.level1 for child in children]
