@@ -1,0 +1,287 @@
+"""Smoke test of the Linux bundle: build it, unpack the .tar.gz somewhere else, and run what a clerk runs.
+
+    python installer/smoke_test.py             # build + test (≈1 min)
+    python installer/smoke_test.py --no-build  # test the existing installer/dist/*.tar.gz
+    python installer/smoke_test.py --runs 10   # more timing runs for docs/benchmarks.md
+
+Steps (each prints one line; any failure exits 1):
+  1. build the bundle and PerfEvalDesk-<v>-linux-<arch>.tar.gz (installer/build.py);
+  2. unpack the archive into a temporary folder, away from the source tree and with a clean environment;
+  3. ``perfeval check`` on the bundled sample packet: exit 1 (the packet has errors) and 控制率 81.48% in JSON;
+  4. ``perfeval export … --format pdf --draft``: a PDF with the CJK font embedded (when app/export exists);
+  5. ``PerfEvalDesk --quit-after 1500`` offscreen on a fresh database: opens and closes with exit 0
+     (when app/ui exists);
+  6. install.sh / uninstall.sh into a temporary HOME: menu entry written, data folder left alone;
+  7. timings and sizes.
+A step whose module is not in app/ yet is reported as skipped with the reason, not failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import build  # installer/build.py, a sibling script
+
+ROOT = build.ROOT
+SAMPLE_IN_BUNDLE = Path("_internal/resources/sample/yueyang-2024.json")
+FONT_IN_BUNDLE = Path("_internal/resources/fonts/wqy-microhei.ttc")
+EXPECTED_CONTROL_RATE = "81.48%"  # 在职66 / 编制81, seed 000 (tests/data/seed_000.expected.json)
+
+
+class SmokeFailure(Exception):
+    pass
+
+
+@dataclass
+class Run:
+    code: int
+    seconds: float
+    stdout: str
+    stderr: str
+    max_rss_mb: float
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    figures: dict[str, str] = field(default_factory=dict)
+
+    def ok(self, text: str) -> None:
+        self.lines.append(f"通过  {text}")
+        print(self.lines[-1], flush=True)
+
+    def skip(self, text: str) -> None:
+        self.skipped.append(text)
+        print(f"跳过  {text}", flush=True)
+
+
+def clean_env(tmp: Path) -> dict[str, str]:
+    """What a clerk's session has: no PYTHONPATH/virtualenv, a HOME of its own, logs kept in the temp dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV", "QT_", "PERFEVAL_"))}
+    home = tmp / "home"
+    home.mkdir(exist_ok=True)
+    env.update(
+        HOME=str(home),
+        XDG_DATA_HOME=str(home / ".local/share"),
+        XDG_STATE_HOME=str(home / ".local/state"),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        XDG_CACHE_HOME=str(home / ".cache"),
+        PERFEVAL_LOG_DIR=str(tmp / "log"),
+        LANG="zh_CN.UTF-8",
+    )
+    return env
+
+
+def run(cmd: list[str], *, env: dict[str, str], cwd: Path, timeout: float = 120) -> Run:
+    """Run and wait with os.wait4 so the child's peak memory (ru_maxrss) is measured too."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out: list[bytes] = []
+    err: list[bytes] = []
+    readers = [
+        threading.Thread(target=lambda: out.append(proc.stdout.read() if proc.stdout else b"")),
+        threading.Thread(target=lambda: err.append(proc.stderr.read() if proc.stderr else b"")),
+    ]
+    for t in readers:
+        t.start()
+    killer = threading.Timer(timeout, proc.kill)
+    killer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        killer.cancel()
+    seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    for t in readers:
+        t.join()
+    return Run(
+        code=proc.returncode,
+        seconds=seconds,
+        stdout=b"".join(out).decode("utf-8", "replace"),
+        stderr=b"".join(err).decode("utf-8", "replace"),
+        max_rss_mb=usage.ru_maxrss / 1024,
+    )
+
+
+def expect(condition: bool, message: str, result: Run | None = None) -> None:
+    if not condition:
+        detail = f"\n--- stdout ---\n{result.stdout[-2000:]}\n--- stderr ---\n{result.stderr[-2000:]}" if result else ""
+        raise SmokeFailure(message + detail)
+
+
+def unpack(tarball: Path, into: Path) -> Path:
+    with tarfile.open(tarball) as tar:
+        tar.extractall(into, filter="tar")
+    tops = [p for p in into.iterdir() if p.is_dir() and p.name.startswith("PerfEvalDesk-")]
+    expect(len(tops) == 1, f"{tarball.name} 应只有一个顶层文件夹，实际 {tops}")
+    return tops[0]
+
+
+def step_layout(bundle: Path, report: Report) -> None:
+    for rel in ("PerfEvalDesk", "perfeval", "perfeval-desk.desktop", "install.sh", "uninstall.sh", "INSTALL.txt"):
+        expect((bundle / rel).is_file(), f"安装包缺少 {rel}")
+    for exe in ("PerfEvalDesk", "perfeval", "install.sh", "uninstall.sh"):
+        expect(os.access(bundle / exe, os.X_OK), f"{exe} 没有可执行权限")
+    for rel in (SAMPLE_IN_BUNDLE, FONT_IN_BUNDLE, Path("_internal/resources/icons/perfeval.png")):
+        expect((bundle / rel).is_file(), f"安装包缺少 {rel}")
+    report.ok("安装包内容齐全（两个程序、字体、图标、示例数据包、.desktop、安装说明）")
+
+
+def step_check(bundle: Path, env: dict[str, str], tmp: Path, report: Report, runs: int) -> None:
+    cmd = [str(bundle / "perfeval"), "check", str(bundle / SAMPLE_IN_BUNDLE), "--json"]
+    first = run(cmd, env=env, cwd=tmp)
+    expect(first.code == 1, f"perfeval check 应返回1（示例数据包有错误），实际 {first.code}", first)
+    expect("Traceback" not in first.stderr, "perfeval check 输出了 Traceback", first)
+    data = json.loads(first.stdout)
+    rate = data["computed"]["basic.control_rate"]
+    expect(rate == EXPECTED_CONTROL_RATE, f"控制率应为 {EXPECTED_CONTROL_RATE}，实际 {rate}", first)
+    expect(data["summary"]["errors"] >= 1, "示例数据包应报告错误", first)
+    times = [first.seconds] + [run(cmd, env=env, cwd=tmp).seconds for _ in range(max(0, runs - 1))]
+    report.figures["check_first_s"] = f"{first.seconds:.3f}"
+    report.figures["check_median_s"] = f"{statistics.median(times):.3f}"
+    report.figures["check_max_rss_mb"] = f"{first.max_rss_mb:.0f}"
+    report.ok(
+        f"perfeval check 示例数据包：退出码1，控制率 {rate}，错误 {data['summary']['errors']} 条；"
+        f"首次 {first.seconds * 1000:.0f} ms，中位数 {statistics.median(times) * 1000:.0f} ms（{len(times)} 次）"
+    )
+
+
+def step_export(bundle: Path, env: dict[str, str], tmp: Path, report: Report) -> None:
+    if not (ROOT / "app" / "commands" / "export.py").is_file():
+        report.skip("PDF 导出：app/commands/export.py 尚未合并到本分支，无法测试")
+        return
+    out = tmp / "导出测试.pdf"
+    cmd = [str(bundle / "perfeval"), "export", str(bundle / SAMPLE_IN_BUNDLE), "--format", "pdf", "--draft"]
+    result = run([*cmd, "-o", str(out)], env=env, cwd=tmp)
+    expect(result.code == 0, f"perfeval export --draft 应返回0，实际 {result.code}", result)
+    expect(out.is_file() and out.read_bytes().startswith(b"%PDF-"), "导出的文件不是 PDF", result)
+    fonts = embedded_fonts(out)
+    expect(any("wenquanyi" in f.lower() or "wqy" in f.lower() for f in fonts), f"PDF 未嵌入文泉驿字体：{fonts}")
+    report.figures["export_pdf_s"] = f"{result.seconds:.2f}"
+    report.ok(f"PDF 导出（草稿）：{out.stat().st_size // 1024} KB，嵌入字体 {sorted(fonts)}，{result.seconds:.2f} s")
+
+
+def embedded_fonts(pdf: Path) -> set[str]:
+    """BaseFont names of every font whose descriptor carries an embedded font program."""
+    from pypdf import PdfReader
+
+    names: set[str] = set()
+    for page in PdfReader(pdf).pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            font = ref.get_object()
+            candidates = [font] + [d.get_object() for d in font.get("/DescendantFonts", [])]
+            for f in candidates:
+                desc = f.get("/FontDescriptor")
+                if desc is not None and any(k in desc.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3")):
+                    names.add(str(f.get("/BaseFont", "")).split("+")[-1])
+    return names
+
+
+def step_gui(bundle: Path, env: dict[str, str], tmp: Path, report: Report, runs: int) -> None:
+    if not (ROOT / "app" / "ui" / "main.py").is_file():
+        report.skip("图形界面离屏启动：app/ui/main.py 尚未合并到本分支，无法测试")
+        return
+    gui_env = dict(env, QT_QPA_PLATFORM="offscreen", PERFEVAL_DB=str(tmp / "db" / "perfeval.db"))
+    (tmp / "db").mkdir(exist_ok=True)
+    result = run([str(bundle / "PerfEvalDesk"), "--quit-after", "1500"], env=gui_env, cwd=tmp, timeout=90)
+    expect(result.code == 0, f"PerfEvalDesk --quit-after 1500 应返回0，实际 {result.code}", result)
+    for bad in ("Traceback", "Could not load the Qt platform plugin", "Cannot load library", "QFont::"):
+        expect(bad not in result.stderr, f"图形界面输出了错误：{bad}", result)
+    expect(not (tmp / "log" / "crash.log").exists(), "图形界面写了崩溃日志", result)
+    report.figures["gui_open_close_s"] = f"{result.seconds:.2f}"
+    report.figures["gui_max_rss_mb"] = f"{result.max_rss_mb:.0f}"
+    report.ok(
+        f"图形界面离屏打开并在1.5秒后正常关闭：退出码0，共 {result.seconds:.2f} s，峰值内存 {result.max_rss_mb:.0f} MB"
+    )
+    # Cold start: the same with the shortest timer, on a database that now exists.
+    starts = [
+        run([str(bundle / "PerfEvalDesk"), "--quit-after", "1"], env=gui_env, cwd=tmp, timeout=90)
+        for _ in range(max(1, runs))
+    ]
+    bad_runs = [r for r in starts if r.code != 0]
+    expect(not bad_runs, "PerfEvalDesk --quit-after 1 未正常退出", bad_runs[0] if bad_runs else None)
+    secs = [r.seconds for r in starts]
+    report.figures["gui_start_exit_median_s"] = f"{statistics.median(secs):.2f}"
+    report.figures["gui_start_exit_max_s"] = f"{max(secs):.2f}"
+    report.ok(f"图形界面启动到退出（--quit-after 1）：中位数 {statistics.median(secs):.2f} s，最长 {max(secs):.2f} s")
+
+
+def step_install(bundle: Path, env: dict[str, str], tmp: Path, report: Report) -> None:
+    home = Path(env["HOME"])
+    prefix = tmp / "opt" / "PerfEvalDesk"
+    data_dir = home / ".local/share/PerfEvalDesk"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "perfeval.db").write_bytes(b"clerk's data")
+    result = run(["sh", str(bundle / "install.sh"), str(prefix)], env=env, cwd=tmp)
+    expect(result.code == 0, "install.sh 失败", result)
+    entry = home / ".local/share/applications/perfeval-desk.desktop"
+    expect(entry.is_file(), "install.sh 未写入菜单项", result)
+    text = entry.read_text(encoding="utf-8")
+    expect(f'Exec="{prefix}/PerfEvalDesk"' in text and "@PREFIX@" not in text, f".desktop 路径不对：\n{text}")
+    check = run([str(home / ".local/bin/perfeval"), "--help"], env=env, cwd=tmp)
+    expect(check.code == 0, "安装后 ~/.local/bin/perfeval 不能运行", check)
+    result = run(["sh", str(prefix / "uninstall.sh")], env=env, cwd=tmp)
+    expect(result.code == 0, "uninstall.sh 失败", result)
+    expect(not prefix.exists() and not entry.exists(), "卸载后仍有程序文件或菜单项", result)
+    expect((data_dir / "perfeval.db").read_bytes() == b"clerk's data", "卸载动了用户数据库！", result)
+    report.ok("install.sh 装到临时目录并写入菜单项；uninstall.sh 删除程序、保留数据库")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="构建并冒烟测试 Linux 安装包")
+    parser.add_argument("--no-build", action="store_true", help="不重新构建，测试现有的 tar.gz")
+    parser.add_argument("--runs", type=int, default=5, help="计时重复次数（默认5）")
+    parser.add_argument("--keep", action="store_true", help="保留解压出的临时目录")
+    args = parser.parse_args(argv)
+    report = Report()
+    tarball = build.DIST / build.archive_name()
+    try:
+        if not args.no_build:
+            start = time.perf_counter()
+            bundle_dir = build.build_bundle(trim=True, quiet=True)
+            build_s = time.perf_counter() - start
+            tarball = build.make_tarball(bundle_dir)
+            report.ok(f"构建完成：PyInstaller {build_s:.0f} s，打包 {time.perf_counter() - start - build_s:.0f} s")
+        expect(tarball.is_file(), f"找不到 {tarball}（去掉 --no-build 先构建）")
+        tmp = Path(tempfile.mkdtemp(prefix="perfeval-smoke-"))
+        bundle = unpack(tarball, tmp)
+        report.figures["bundle_mb"] = f"{build.folder_size(bundle) / 1e6:.1f}"
+        report.figures["tarball_mb"] = f"{tarball.stat().st_size / 1e6:.1f}"
+        env = clean_env(tmp)
+        step_layout(bundle, report)
+        step_check(bundle, env, tmp, report, args.runs)
+        step_export(bundle, env, tmp, report)
+        step_gui(bundle, env, tmp, report, args.runs)
+        step_install(bundle, env, tmp, report)
+    except (SmokeFailure, subprocess.CalledProcessError) as exc:
+        print(f"失败  {exc}", file=sys.stderr)
+        return 1
+    print(f"体积：程序文件夹 {report.figures['bundle_mb']} MB，{tarball.name} {report.figures['tarball_mb']} MB")
+    print("数据：" + json.dumps(report.figures, ensure_ascii=False))
+    if report.skipped:
+        print(f"注意：{len(report.skipped)} 项因模块尚未合并而跳过：" + "；".join(report.skipped))
+    if args.keep:
+        print(f"临时目录保留在 {tmp}")
+    else:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
