@@ -12,7 +12,8 @@ Steps (each prints one line; any failure exits 1):
   5. ``PerfEvalDesk --quit-after 1500`` offscreen on a fresh database: opens and closes with exit 0
      (when app/ui exists); the same on a virtual X11 screen (xvfb-run) with the real xcb plugin;
   6. install.sh / uninstall.sh into a temporary HOME: menu entry written, data folder left alone;
-  7. timings and sizes.
+  7. the Windows NSIS script compiles (makensis, when installed; it packs the Linux folder instead);
+  8. timings and sizes.
 A step whose module is not in app/ yet is reported as skipped with the reason, not failed.
 """
 
@@ -259,6 +260,23 @@ def step_install(bundle: Path, env: dict[str, str], tmp: Path, report: Report) -
     report.ok("install.sh 装到临时目录并写入菜单项；uninstall.sh 删除程序、保留数据库")
 
 
+def step_nsis(bundle: Path, tmp: Path, report: Report) -> None:
+    """Compile the Windows installer script against this bundle: catches NSIS syntax/path errors here."""
+    makensis = shutil.which("makensis")
+    if makensis is None:
+        report.skip("Windows 安装脚本编译检查：本机没有 makensis（apt-get install nsis）")
+        return
+    nsi = ROOT / "installer" / "windows" / "perfeval.nsi"
+    cmd = [makensis, "-V2", "-INPUTCHARSET", "UTF8", f"-DVERSION={build.version()}", f"-DDIST={bundle}",
+           f"-DOUTDIR={tmp}", "-DCOMPRESSOR=zlib", str(nsi)]
+    result = run(cmd, env=dict(os.environ), cwd=tmp, timeout=300)
+    expect(result.code == 0, "makensis 编译 perfeval.nsi 失败", result)
+    expect("warning" not in (result.stdout + result.stderr).lower(), "makensis 有警告", result)
+    setup = tmp / f"PerfEvalDesk-{build.version()}-windows-x64-setup.exe"
+    expect(setup.is_file() and setup.read_bytes()[:2] == b"MZ", "makensis 没有生成安装程序", result)
+    report.ok("Windows 安装脚本 perfeval.nsi 用 makensis 编译通过（无警告；以 Linux 程序文件夹代替）")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="构建并冒烟测试 Linux 安装包")
     parser.add_argument("--no-build", action="store_true", help="不重新构建，测试现有的 tar.gz")
@@ -286,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
         step_gui(bundle, env, tmp, report, args.runs)
         step_gui_xcb(bundle, env, tmp, report)
         step_install(bundle, env, tmp, report)
+        step_nsis(bundle, tmp, report)
     except (SmokeFailure, subprocess.CalledProcessError) as exc:
         print(f"失败  {exc}", file=sys.stderr)
         return 1
