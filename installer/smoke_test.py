@@ -8,7 +8,8 @@ Steps (each prints one line; any failure exits 1):
   1. build the bundle and PerfEvalDesk-<v>-linux-<arch>.tar.gz (installer/build.py);
   2. unpack the archive into a temporary folder, away from the source tree and with a clean environment;
   3. ``perfeval check`` on the bundled sample packet: exit 1 (the packet has errors) and 控制率 81.48% in JSON;
-  4. ``perfeval export … --format pdf --draft``: a PDF with the CJK font embedded (when app/export exists);
+  4. ``perfeval export … --format pdf --draft``: a PDF with the CJK font embedded, and xlsx/docx files
+     (when app/export exists);
   5. ``PerfEvalDesk --quit-after 1500`` offscreen on a fresh database: opens and closes with exit 0
      (when app/ui exists); the same on a virtual X11 screen (xvfb-run) with the real xcb plugin;
   6. install.sh / uninstall.sh into a temporary HOME: menu entry written, data folder left alone;
@@ -30,6 +31,7 @@ import tarfile
 import tempfile
 import threading
 import time
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -174,6 +176,13 @@ def step_export(bundle: Path, env: dict[str, str], tmp: Path, report: Report) ->
     expect(any("wenquanyi" in f.lower() or "wqy" in f.lower() for f in fonts), f"PDF 未嵌入文泉驿字体：{fonts}")
     report.figures["export_pdf_s"] = f"{result.seconds:.2f}"
     report.ok(f"PDF 导出（草稿）：{out.stat().st_size // 1024} KB，嵌入字体 {sorted(fonts)}，{result.seconds:.2f} s")
+    # Excel and Word too: each library brings its own data files (python-docx's templates) to get wrong.
+    for fmt, member in (("xlsx", "xl/workbook.xml"), ("docx", "word/document.xml")):
+        target = tmp / f"导出测试.{fmt}"
+        result = run([*cmd[:3], "--format", fmt, "--draft", "-o", str(target)], env=env, cwd=tmp)
+        expect(result.code == 0, f"perfeval export --format {fmt} --draft 应返回0，实际 {result.code}", result)
+        expect(zipfile.is_zipfile(target) and member in zipfile.ZipFile(target).namelist(), f"{fmt} 文件不完整")
+        report.ok(f"{fmt} 导出（草稿）：{target.stat().st_size // 1024} KB，{result.seconds:.2f} s")
 
 
 def embedded_fonts(pdf: Path) -> set[str]:
