@@ -337,6 +337,8 @@ class Database:
             return False
         table, cls, name, where = located
         if cls is None:  # an entry: the fixed cell keyed by its path
+            if isinstance(edit.new, bool) or not isinstance(edit.new, str | int | float | None):
+                return False  # a whole object (a fund row, the staff table…): stored by the general way
             text, tag = rawvalues.encode(edit.new, edit.path)
             values: dict[str, Any] = {"value": text, "value_type": tag}
         elif name not in mapping.scalar_fields(cls):
