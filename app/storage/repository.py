@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, delete, func, select, update
+from sqlalchemy import ColumnElement, Engine, case, delete, func, select, update
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -443,12 +443,19 @@ def _remember_indicators(s: Session, packet: Packet) -> None:
     if not rows:
         return
     stmt = sqlite_insert(LibraryIndicatorRow)
-    newer = stmt.excluded.last_year >= func.coalesce(LibraryIndicatorRow.last_year, 0)
+    new = stmt.excluded
+    lib = LibraryIndicatorRow
+    has_weight = new.weight.is_not(None)
     s.execute(
         stmt.on_conflict_do_update(
             index_elements=["level1", "level2", "name"],
-            set_={k: stmt.excluded[k] for k in ("target", "weight", "weight_type", "last_year")},
-            where=newer,
+            set_={  # a blank 年度指标值/分值 does not wipe out an earlier wording
+                "target": case((new.target != "", new.target), else_=lib.target),
+                "weight": case((has_weight, new.weight), else_=lib.weight),
+                "weight_type": case((has_weight, new.weight_type), else_=lib.weight_type),
+                "last_year": new.last_year,
+            },
+            where=new.last_year >= func.coalesce(lib.last_year, 0),
         ),
         list(rows.values()),
     )
