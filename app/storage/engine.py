@@ -1,39 +1,17 @@
-"""Where the database lives and how a connection is set up."""
+"""How a connection is set up: WAL, synchronous=FULL, foreign keys, busy timeout."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
-DB_FILENAME = "perfeval.db"
-APP_DIR_NAME = "PerfEvalDesk"
 BUSY_TIMEOUT_MS = 5000
 #: WAL + synchronous=FULL: a commit that has returned survives a crash and a power cut (the WAL is fsynced at
 #: every commit).  NORMAL would only protect against a crash; the measured cost of FULL is in docs/benchmarks.md.
 SYNCHRONOUS = "FULL"
-
-
-def default_db_path() -> Path:
-    """``$PERFEVAL_DB``, else ``perfeval.db`` in the user's data directory (platformdirs)."""
-    env = os.environ.get("PERFEVAL_DB")
-    if env:
-        return Path(env).expanduser()
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir(APP_DIR_NAME, appauthor=False)) / DB_FILENAME
-
-
-def project_root() -> Path:
-    """The source tree (or the unpacked PyInstaller bundle) holding ``db/`` and ``resources/``."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle)
-    return Path(__file__).resolve().parents[2]
 
 
 def configure(dbapi_connection: sqlite3.Connection) -> None:

@@ -36,8 +36,9 @@ from app.domain.package import PackageError, read_package_file
 from app.domain.paths import parse_path
 from app.storage import backups, mapping, migrations, probe, rawvalues
 from app.storage.carryover import next_year
-from app.storage.engine import default_db_path, make_engine, project_root
+from app.storage.engine import make_engine
 from app.storage.errors import DatabaseCorrupt, DatabaseTooNew, StorageError
+from app.storage.location import default_db_path, project_root
 from app.storage.models import (
     DRAFT,
     SCHEMA_VERSION,

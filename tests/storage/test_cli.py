@@ -91,3 +91,13 @@ def test_check_does_not_import_storage() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_importing_the_storage_package_defers_sqlalchemy() -> None:
+    code = (
+        "import sys, app.storage; before = any(m.startswith('sqlalchemy') for m in sys.modules); "
+        "from app.storage import open_database, StorageError; "
+        "print(before, any(m.startswith('sqlalchemy') for m in sys.modules), callable(open_database))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True", "True"]
