@@ -12,7 +12,7 @@ import typing
 from dataclasses import fields, is_dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
 import app.domain.model as model
@@ -402,7 +402,9 @@ def read_packet(s: Session, pid: int) -> Packet | None:
         notes=row.notes,
         extra=json.loads(row.extra_json),
     )
-    for entry in s.scalars(select(EntryRow).where(EntryRow.packet_id == pid).order_by(EntryRow.path)):
+    # rowid order is the order the cells were written in: declared keys first, then any a package added
+    entries = select(EntryRow).where(EntryRow.packet_id == pid).order_by(literal_column("entries.rowid"))
+    for entry in s.scalars(entries):
         head, *rel = entry.path.split(".")
         root = packet.basic if head == "basic" else packet.self_eval
         _put_entry(root, rel, rawvalues.decode(entry.value, entry.value_type))

@@ -27,3 +27,8 @@ def test_the_check_would_notice_a_lost_edit(tmp_path: Path) -> None:
     fake = RunResult(0.0, len(claimed), 0.0)
     verify(tmp_path / "perfeval.db", claimed, fake)
     assert fake.problems
+
+
+def test_a_kill_before_the_first_edit_leaves_the_imported_packet(tmp_path: Path) -> None:
+    result = crash_run(tmp_path / "perfeval.db", 0.0)
+    assert result.problems == []

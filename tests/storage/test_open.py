@@ -178,3 +178,24 @@ def test_restore_database_refuses_a_bad_backup(db_path: Path, tmp_path: Path) ->
     _text(bad)
     with pytest.raises(StorageError, match="不是可用的备份"):
         restore_database(db_path, bad)
+
+
+def test_an_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    path.touch()
+    with open_database(path) as db:
+        assert db.is_empty()
+        db.import_packet(seed(0))
+    with open_database(path) as db:
+        assert len(db.list_packets()) == 1
+
+
+@pytest.mark.parametrize("where", ["folder", "under_a_file"])
+def test_unusable_locations_are_refused_in_chinese(tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("x")
+    path = tmp_path if where == "folder" else blocker / "perfeval.db"
+    with pytest.raises(StorageError) as caught:
+        open_database(path)
+    assert CHINESE.search(str(caught.value))
+    assert blocker.read_text() == "x"

@@ -97,3 +97,17 @@ def test_raw_values_keep_their_type_and_text(db: Database, values: list[object])
 
         stored = get_value(back, path)
         assert type(stored) is type(value) and stored == value
+
+
+def test_keys_a_package_added_keep_their_place(db: Database) -> None:
+    from app.domain.model import FundRow, ProjectFunds
+
+    packet = seed(0)
+    packet.basic.funds["zz_extra_row"] = FundRow("1", 2, 3.5)
+    packet.basic.funds["aa_extra_row"] = FundRow(None, "x", None)
+    packet.self_eval.income["其他来源"] = "5"
+    packet.projects[0].funds["上级补助"] = ProjectFunds("1", "1", "1")
+    packet.extra = {"future": {"b": 1, "a": [1, "2"]}}
+    back = db.load_packet(db.import_packet(packet))
+    assert back == packet
+    assert write_package_text(back) == write_package_text(packet)
