@@ -111,3 +111,14 @@ def test_keys_a_package_added_keep_their_place(db: Database) -> None:
     back = db.load_packet(db.import_packet(packet))
     assert back == packet
     assert write_package_text(back) == write_package_text(packet)
+
+
+def test_stored_packet_exports_back_to_the_same_package_file(db: Database, tmp_path: Path) -> None:
+    from app.domain.package import read_package_file, write_package_file
+    from tests.conftest import DATA
+
+    pid = db.import_packet(read_package_file(DATA / "seed_003.json"))
+    out = tmp_path / "export.json"
+    write_package_file(db.load_packet(pid), out)
+    assert out.read_text(encoding="utf-8") == write_package_text(seed(3))
+    assert read_package_file(out) == seed(3)
