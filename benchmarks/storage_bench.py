@@ -111,7 +111,7 @@ def bench_import_cost() -> dict[str, str]:
     repository = run("import app.storage.repository")
     return {
         "import app.storage (fresh process, beyond a bare interpreter)": f"{package - base:.0f} ms",
-        "first use: import app.storage.repository (SQLAlchemy + domain), beyond a bare interpreter": f"{repository - base:.0f} ms",
+        "first use: import app.storage.repository (SQLAlchemy + domain)": f"{repository - base:.0f} ms",
     }
 
 
