@@ -93,18 +93,21 @@ def open_database(
         raise StorageError(f"无法读取数据库文件 {target}（{exc.strerror or exc}）") from None
     if state.version > SCHEMA_VERSION:
         raise DatabaseTooNew(target, state.version, SCHEMA_VERSION)
+    kept: Path | None = None
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         if state.version < SCHEMA_VERSION:
             if state.version >= 1:  # an older program's database: keep a copy as it was before upgrading
                 name = f"{target.stem}-v{state.version}-before-upgrade-{backups.stamp()}.db"
-                backups.copy_file(target, backups.backup_dir(target) / name)
+                kept = backups.copy_file(target, backups.backup_dir(target) / name)
             migrations.upgrade(target, state.version)
     except OSError as exc:
         raise StorageError(f"无法创建或升级数据库文件 {target}（{exc.strerror or exc}）") from None
     except sqlite3.Error as exc:
         raise StorageError(f"无法创建或升级数据库文件 {target}（{exc}）") from None
     db = Database(target, keep_backups=keep_backups)
+    if kept is not None:
+        db.upgraded_from, db.upgrade_backup = state.version, kept
     with contextlib.suppress(OSError, sqlite3.Error, StorageError):
         db.rotate_backups()  # a failed backup must not keep the clerk from working
     return db
@@ -130,6 +133,9 @@ class Database:
     def __init__(self, path: Path, *, keep_backups: int = backups.KEEP_DAILY) -> None:
         self.path = path
         self.keep_backups = keep_backups
+        #: set when opening upgraded an older schema: its version and the copy made before (for a GUI notice)
+        self.upgraded_from: int | None = None
+        self.upgrade_backup: Path | None = None
         self._engine: Engine = make_engine(path)
 
     # --- lifecycle --------------------------------------------------------------------------------

@@ -101,3 +101,19 @@ def test_importing_the_storage_package_defers_sqlalchemy() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "True", "True"]
+
+
+def test_a_newer_database_is_refused_by_the_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import sqlite3
+
+    db_file = tmp_path / "new.db"
+    assert main(["--db", str(db_file), "import", str(DATA / "seed_000.json")]) == 0
+    conn = sqlite3.connect(db_file)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    capsys.readouterr()
+    before = db_file.read_bytes()
+    assert main(["--db", str(db_file), "list"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "更新版本" in err[0]
+    assert db_file.read_bytes() == before

@@ -64,7 +64,10 @@ def test_version_1_is_upgraded_after_a_backup_and_keeps_every_packet(v1_copy: Pa
         one = next(i for i in library if i.name == seed(0).self_eval.indicators[1].name)
         assert one.target == seed(0).self_eval.indicators[1].target  # 2024's wording, not 2025's blank
         db.set_status(infos[0].id, "已打印")
+        assert db.upgraded_from == 1 and db.upgrade_backup is not None and db.upgrade_backup.exists()
     assert _version(v1_copy) == SCHEMA_VERSION
+    with open_database(v1_copy) as again:
+        assert again.upgraded_from is None and again.list_packets()[0].status in ("已打印", "草稿")
     (kept,) = (v1_copy.parent / "backups").glob("perfeval-v1-before-upgrade-*.db")
     assert _version(kept) == 1
     conn = sqlite3.connect(kept)
