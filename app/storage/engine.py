@@ -31,6 +31,13 @@ def make_engine(path: Path) -> Engine:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         configure(dbapi_connection)
+        # Let SQLAlchemy, not the sqlite3 module, open transactions: the module's legacy mode starts one only
+        # before a write, so the SELECTs of load_packet would not share one snapshot.
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 
