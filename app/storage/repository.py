@@ -416,6 +416,10 @@ class Database:
         with self._raw() as conn:
             return backups.rotate(conn, self.path, self.keep_backups)
 
+    def backups(self) -> list[Path]:
+        """The intact backups of this database in ``backups/`` beside it, newest first (for 从备份恢复…)."""
+        return backups.good_backups(self.path)
+
     def integrity_problems(self) -> list[str]:
         """``PRAGMA integrity_check`` now; empty when the file is intact."""
         with self._raw() as conn:

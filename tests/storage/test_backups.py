@@ -40,6 +40,7 @@ def test_restore_from_brings_back_the_backup_and_keeps_a_safety_copy(db: Databas
     assert db.find_packet(seed(4).unit.name, 2024) is None
     assert db.integrity_problems() == []
     (safety,) = (db.path.parent / "backups").glob("perfeval-before-restore-*.db")
+    assert db.backups()[0] == safety  # the newest, offered first
     with open_database(safety) as before:
         assert before.load_packet(pid).basic.funds["office"].actual == "999"
         assert before.load_packet(other) == seed(4)
