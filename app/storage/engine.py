@@ -12,6 +12,8 @@ BUSY_TIMEOUT_MS = 5000
 #: WAL + synchronous=FULL: a commit that has returned survives a crash and a power cut (the WAL is fsynced at
 #: every commit).  NORMAL would only protect against a crash; the measured cost of FULL is in docs/benchmarks.md.
 SYNCHRONOUS = "FULL"
+#: execution option marking an engine whose transactions write (see make_engine)
+WRITE_OPTION = "perfeval_write"
 
 
 def configure(dbapi_connection: sqlite3.Connection) -> None:
@@ -37,7 +39,9 @@ def make_engine(path: Path) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # A writing transaction takes the write lock at once (waiting up to busy_timeout), so it can never fail
+        # half-way on a snapshot another thread's commit made stale.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
     return engine
 

@@ -36,7 +36,7 @@ from app.domain.package import PackageError, read_package_file
 from app.domain.paths import parse_path
 from app.storage import backups, mapping, migrations, probe, rawvalues
 from app.storage.carryover import next_year
-from app.storage.engine import make_engine
+from app.storage.engine import WRITE_OPTION, make_engine
 from app.storage.errors import DatabaseCorrupt, DatabaseTooNew, StorageError
 from app.storage.location import default_db_path, project_root
 from app.storage.models import (
@@ -137,6 +137,7 @@ class Database:
         self.upgraded_from: int | None = None
         self.upgrade_backup: Path | None = None
         self._engine: Engine = make_engine(path)
+        self._writer: Engine = self._engine.execution_options(**{WRITE_OPTION: True})
 
     # --- lifecycle --------------------------------------------------------------------------------
 
@@ -152,10 +153,10 @@ class Database:
         self.close()
 
     @contextlib.contextmanager
-    def _session(self) -> Iterator[Session]:
+    def _session(self, *, write: bool = False) -> Iterator[Session]:
         """One transaction; any database failure becomes a :class:`StorageError` with a Chinese message."""
         try:
-            with Session(self._engine) as s, s.begin():
+            with Session(self._writer if write else self._engine) as s, s.begin():
                 yield s
         except SQLAlchemyError as exc:
             raise StorageError(f"数据库操作失败（{_reason(exc)}），本次修改未保存") from None
@@ -228,7 +229,7 @@ class Database:
     # --- whole packets --------------------------------------------------------------------------
 
     def import_packet(self, packet: Packet, *, replace: bool = False) -> int:
-        with self._session() as s:
+        with self._session(write=True) as s:
             if replace:
                 old = s.scalar(
                     select(PacketRow.id)
@@ -253,7 +254,7 @@ class Database:
 
     def create_packet(self, unit_name: str, year: int, template: str = "standard") -> int:
         """An empty packet: one indicator row per 二级 of the template with its 一级 weight, default chapters."""
-        with self._session() as s:
+        with self._session(write=True) as s:
             known = mapping.find_unit(s, unit_name)
             unit = Unit(name=unit_name)
             if known is not None:
@@ -271,7 +272,7 @@ class Database:
             return pid
 
     def create_next_year(self, packet_id: int) -> int:
-        with self._session() as s:
+        with self._session(write=True) as s:
             prev = self._load(s, packet_id)
             packet = next_year(prev)
             pid = mapping.new_packet_row(s, packet, DRAFT)
@@ -282,11 +283,11 @@ class Database:
     def set_status(self, packet_id: int, status: str) -> None:
         if status not in STATUSES:
             raise StorageError(f"状态应为{'、'.join(STATUSES)}之一，不能设为“{status}”")
-        with self._session() as s:
+        with self._session(write=True) as s:
             self._touch(s, packet_id, status=status)
 
     def delete_packet(self, packet_id: int) -> None:
-        with self._session() as s:
+        with self._session(write=True) as s:
             unit_id = s.scalar(select(PacketRow.unit_id).where(PacketRow.id == packet_id))
             if unit_id is None:
                 raise StorageError(f"数据包（编号{packet_id}）不存在")
@@ -301,7 +302,7 @@ class Database:
 
     def apply_many(self, packet_id: int, edits: Sequence[Edit]) -> None:
         """Store several edits (a pasted block) in one transaction: all or none."""
-        with self._session() as s:
+        with self._session(write=True) as s:
             self._touch(s, packet_id)
             slow: list[Edit] = []
             for edit in edits:

@@ -236,3 +236,30 @@ def test_sample_is_imported_only_into_an_empty_database(db: Database) -> None:
     assert pid is not None
     assert db.load_packet(pid) == seed(0)
     assert db.import_sample_if_empty() is None
+
+
+def test_a_worker_thread_can_use_the_same_database(db: Database) -> None:
+    """The GUI may import or export off its main thread while the main thread keeps saving edits."""
+    import threading
+
+    pid = db.import_packet(seed(0))
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for n in range(20):
+                db.apply(pid, SetCell("self_eval.targets[0].actual", None, f"线程{n}"))
+            for _ in range(5):  # reads, then deletes and writes: must not trip over the other thread's commits
+                db.import_packet(seed(4), replace=True)
+        except BaseException as exc:  # reported to the main thread below
+            errors.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    for n in range(20):
+        db.apply(pid, SetCell("notes", None, f"主线程{n}"))
+    thread.join()
+    assert errors == []
+    packet = db.load_packet(pid)
+    assert (packet.notes, packet.self_eval.targets[0].actual) == ("主线程19", "线程19")
+    assert len(db.list_packets()) == 2
