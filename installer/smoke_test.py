@@ -8,7 +8,8 @@ Steps (each prints one line; any failure exits 1):
   1. build the bundle and PerfEvalDesk-<v>-linux-<arch>.tar.gz (installer/build.py);
   2. unpack the archive into a temporary folder, away from the source tree and with a clean environment;
   3. ``perfeval check`` on the bundled sample packet: exit 1 (the packet has errors) and 控制率 81.48% in JSON;
-  4. ``perfeval export … --format pdf --draft``: a PDF with the CJK font embedded, and xlsx/docx files
+  4. ``perfeval import`` + ``perfeval list`` on a fresh database (when app/storage exists);
+     ``perfeval export … --format pdf --draft``: a PDF with the CJK font embedded, and xlsx/docx files
      (when app/export exists);
   5. ``PerfEvalDesk --quit-after 1500`` offscreen on a fresh database: opens and closes with exit 0
      (when app/ui exists); the same on a virtual X11 screen (xvfb-run) with the real xcb plugin;
@@ -163,6 +164,28 @@ def step_check(bundle: Path, env: dict[str, str], tmp: Path, report: Report, run
     )
 
 
+def step_storage(bundle: Path, env: dict[str, str], tmp: Path, report: Report) -> None:
+    """perfeval import + list on a fresh database: SQLAlchemy's sqlite dialect and db/migrations in the bundle."""
+    if not (ROOT / "app" / "commands" / "importing.py").is_file():
+        report.skip("数据库导入/列表：app/commands/importing.py 尚未合并到本分支，无法测试")
+        return
+    db = tmp / "storage-test" / "perfeval.db"
+    db.parent.mkdir(exist_ok=True)
+    perfeval = str(bundle / "perfeval")
+    result = run([perfeval, "--db", str(db), "import", str(bundle / SAMPLE_IN_BUNDLE)], env=env, cwd=tmp)
+    expect(result.code == 0 and db.is_file(), f"perfeval import 应返回0，实际 {result.code}", result)
+    listing = run([perfeval, "--db", str(db), "list", "--json"], env=env, cwd=tmp)
+    expect(listing.code == 0, f"perfeval list 应返回0，实际 {listing.code}", listing)
+    packets = json.loads(listing.stdout)["packets"]
+    expect(
+        [(p["unit"], p["year"]) for p in packets] == [("中共岳阳市委组织部", 2024)],
+        f"数据库里应只有岳阳市委组织部2024年度，实际 {packets}",
+        listing,
+    )
+    took = f"{result.seconds:.2f} s，{listing.seconds:.2f} s"
+    report.ok(f"perfeval import + list：新数据库建表、导入示例数据包并读回（{took}）")
+
+
 def step_export(bundle: Path, env: dict[str, str], tmp: Path, report: Report) -> None:
     if not (ROOT / "app" / "commands" / "export.py").is_file():
         report.skip("PDF 导出：app/commands/export.py 尚未合并到本分支，无法测试")
@@ -309,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         env = clean_env(tmp)
         step_layout(bundle, report)
         step_check(bundle, env, tmp, report, args.runs)
+        step_storage(bundle, env, tmp, report)
         step_export(bundle, env, tmp, report)
         step_gui(bundle, env, tmp, report, args.runs)
         step_gui_xcb(bundle, env, tmp, report)

@@ -26,7 +26,10 @@ def test_linux_bundle_builds_and_runs() -> None:
     print(result.stdout)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert "perfeval check 示例数据包：退出码1，控制率 81.48%" in result.stdout
+    if (ROOT / "app" / "commands" / "importing.py").is_file():
+        assert "perfeval import + list：新数据库建表、导入示例数据包并读回" in result.stdout
     if (ROOT / "app" / "ui" / "main.py").is_file():
         assert "图形界面离屏打开并在1.5秒后正常关闭：退出码0" in result.stdout
     if (ROOT / "app" / "commands" / "export.py").is_file():
         assert "PDF 导出（草稿）" in result.stdout
+        assert "docx 导出（草稿）" in result.stdout
