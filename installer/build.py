@@ -12,8 +12,10 @@ and then compiles the NSIS installer.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import platform
+import re
 import subprocess
 import sys
 import tarfile
@@ -93,6 +95,24 @@ def archive_name() -> str:
     return f"PerfEvalDesk-{version()}-linux-{machine}.tar.gz"
 
 
+def required_glibc(bundle: Path = BUNDLE) -> str:
+    """The newest GLIBC_2.x symbol version any bundled ELF file asks for: the oldest glibc the bundle runs on.
+
+    PyInstaller bundles the build machine's libpython and system libraries, so this is the build machine's
+    glibc (Debian 12: 2.36), not the 2.28 of the PySide6 wheels.  install.sh checks it before installing.
+    """
+    newest = 0
+    for path in bundle.rglob("*"):
+        if not path.is_file() or path.is_symlink():
+            continue
+        with path.open("rb") as fh:
+            if fh.read(4) != b"\x7fELF":
+                continue
+            data = fh.read()
+        newest = max([newest, *(int(m) for m in re.findall(rb"GLIBC_2\.(\d+)", data))])
+    return f"2.{newest}"
+
+
 def make_tarball(bundle: Path = BUNDLE) -> Path:
     """PerfEvalDesk-<v>-linux-<arch>.tar.gz: the bundle plus .desktop file, install/uninstall scripts, note."""
     top = f"PerfEvalDesk-{version()}"
@@ -106,8 +126,13 @@ def make_tarball(bundle: Path = BUNDLE) -> Path:
 
     with tarfile.open(tmp, "w:gz", compresslevel=6) as tar:
         tar.add(bundle, arcname=top, filter=_mode)
+        glibc = required_glibc(bundle)
         for name in ("perfeval-desk.desktop", "install.sh", "uninstall.sh", "INSTALL.txt"):
-            tar.add(LINUX_EXTRAS / name, arcname=f"{top}/{name}", filter=_mode)
+            text = (LINUX_EXTRAS / name).read_text(encoding="utf-8").replace("@GLIBC@", glibc)
+            data = text.encode("utf-8")
+            info = _mode(tar.gettarinfo(LINUX_EXTRAS / name, arcname=f"{top}/{name}"))
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
     tmp.replace(out)
     return out
 
@@ -127,7 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"程序文件夹：{bundle}  {folder_size(bundle) / 1e6:.1f} MB  （构建 {took:.0f} 秒）")
     if sys.platform.startswith("linux") and not args.no_archive:
         tarball = make_tarball(bundle)
-        print(f"Linux 安装包：{tarball}  {tarball.stat().st_size / 1e6:.1f} MB")
+        size = tarball.stat().st_size / 1e6
+        print(f"Linux 安装包：{tarball}  {size:.1f} MB（需要 glibc ≥ {required_glibc(bundle)}）")
     return 0
 
 

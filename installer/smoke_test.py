@@ -142,7 +142,11 @@ def step_layout(bundle: Path, report: Report) -> None:
         expect(os.access(bundle / exe, os.X_OK), f"{exe} 没有可执行权限")
     for rel in (SAMPLE_IN_BUNDLE, FONT_IN_BUNDLE, Path("_internal/resources/icons/perfeval.png")):
         expect((bundle / rel).is_file(), f"安装包缺少 {rel}")
-    report.ok("安装包内容齐全（两个程序、字体、图标、示例数据包、.desktop、安装说明）")
+    need = build.required_glibc(bundle)
+    for name in ("install.sh", "INSTALL.txt"):
+        text = (bundle / name).read_text(encoding="utf-8")
+        expect("@GLIBC@" not in text and need in text, f"{name} 中的 glibc 版本要求未填入（应为 {need}）")
+    report.ok(f"安装包内容齐全（两个程序、字体、图标、示例数据包、.desktop、安装说明）；需要 glibc ≥ {need}")
 
 
 def step_check(bundle: Path, env: dict[str, str], tmp: Path, report: Report, runs: int) -> None:

@@ -6,6 +6,14 @@
 # 数据库不在安装目录里（在 ~/.local/share/PerfEvalDesk），重装或卸载都不会动它。
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
+# The bundle carries the build machine's Python and system libraries: it needs at least that machine's glibc.
+need=@GLIBC@
+have=$(getconf GNU_LIBC_VERSION 2>/dev/null | awk '{print $2}')
+if [ -n "$have" ] && [ "$(printf '%s\n%s\n' "$need" "$have" | sort -V | head -n1)" != "$need" ]; then
+    echo "无法安装：本安装包需要 glibc $need 或更新版本，本机为 glibc $have。" >&2
+    echo "请使用在与本机同版本或更旧的系统上构建的安装包（构建方法见 README 的 Installing / building）。" >&2
+    exit 1
+fi
 if [ "$(id -u)" -eq 0 ] && [ $# -eq 0 ]; then
     prefix=/opt/PerfEvalDesk; apps=/usr/share/applications; bin=/usr/local/bin; desktop_dir=""
 else
