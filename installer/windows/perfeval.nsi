@@ -105,7 +105,7 @@ Section "${APPNAME}" SecMain
   ; An upgrade replaces the program files wholesale: stale modules of an older version must not linger.
   RMDir /r "$INSTDIR\_internal"
   File /r "${DIST}\*.*"
-  File "/oname=安装说明.txt" "${__FILEDIR__}\安装说明.txt"
+  File "/oname=安装说明.txt" "${__FILEDIR__}\INSTALL_zh-CN.txt"
   WriteUninstaller "$INSTDIR\uninstall.exe"
 
   CreateDirectory "$SMPROGRAMS\${APPNAME}"
