@@ -14,7 +14,8 @@ Steps (each prints one line; any failure exits 1):
   5. ``PerfEvalDesk --quit-after 1500`` offscreen on a fresh database: opens and closes with exit 0
      (when app/ui exists); the same on a virtual X11 screen (xvfb-run) with the real xcb plugin;
   6. install.sh / uninstall.sh into a temporary HOME: menu entry written, data folder left alone;
-  7. the Windows NSIS script compiles (makensis, when installed; it packs the Linux folder instead);
+  7. the Windows NSIS script compiles (makensis, when installed; it packs the Linux folder instead), and its
+     installer/uninstaller run under Wine (when installed): refused on Windows 7, data kept on uninstall;
   8. timings and sizes.
 A step whose module is not in app/ yet is reported as skipped with the reason, not failed.
 """
@@ -125,6 +126,10 @@ def expect(condition: bool, message: str, result: Run | None = None) -> None:
     if not condition:
         detail = f"\n--- stdout ---\n{result.stdout[-2000:]}\n--- stderr ---\n{result.stderr[-2000:]}" if result else ""
         raise SmokeFailure(message + detail)
+
+
+def _content(path: Path) -> bytes | None:
+    return path.read_bytes() if path.is_file() else None
 
 
 def unpack(tarball: Path, into: Path) -> Path:
@@ -292,7 +297,7 @@ def step_install(bundle: Path, env: dict[str, str], tmp: Path, report: Report) -
     result = run(["sh", str(prefix / "uninstall.sh")], env=env, cwd=tmp)
     expect(result.code == 0, "uninstall.sh 失败", result)
     expect(not prefix.exists() and not entry.exists(), "卸载后仍有程序文件或菜单项", result)
-    expect((data_dir / "perfeval.db").read_bytes() == b"clerk's data", "卸载动了用户数据库！", result)
+    expect(_content(data_dir / "perfeval.db") == b"clerk's data", "卸载动了用户数据库！", result)
     report.ok("install.sh 装到临时目录并写入菜单项；uninstall.sh 删除程序、保留数据库")
 
 
@@ -311,6 +316,84 @@ def step_nsis(bundle: Path, tmp: Path, report: Report) -> None:
     setup = tmp / f"PerfEvalDesk-{build.version()}-windows-x64-setup.exe"
     expect(setup.is_file() and setup.read_bytes()[:2] == b"MZ", "makensis 没有生成安装程序", result)
     report.ok("Windows 安装脚本 perfeval.nsi 用 makensis 编译通过（无警告；以 Linux 程序文件夹代替）")
+
+
+def _wine64() -> str | None:
+    for candidate in (shutil.which("wine64"), "/usr/lib/wine/wine64"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def step_wine(tmp: Path, report: Report) -> None:
+    """Run the NSIS installer and uninstaller under Wine: Windows-version check, files, shortcuts, Add/Remove
+    Programs entry, and above all that uninstalling leaves %LOCALAPPDATA%\\PerfEvalDesk (the database) alone.
+
+    The installer is built for amd64 here (Debian's wine64 runs no 32-bit programs) around a tiny stand-in folder
+    named like the Windows bundle; the script logic under test is the same.
+    """
+    wine, makensis = _wine64(), shutil.which("makensis")
+    if wine is None or makensis is None:
+        report.skip("Windows 安装/卸载在 Wine 中的检查：本机没有 wine64 或 makensis（apt-get install wine64 nsis）")
+        return
+    fake = tmp / "wine-bundle"
+    (fake / "_internal" / "resources").mkdir(parents=True)
+    for exe in ("PerfEvalDesk.exe", "perfeval.exe"):
+        (fake / exe).write_bytes(b"MZ stand-in")
+    (fake / "_internal" / "resources" / "x.txt").write_text("x", encoding="utf-8")
+    nsi = ROOT / "installer" / "windows" / "perfeval.nsi"
+    version = build.version()
+    cmd = [makensis, "-V2", "-INPUTCHARSET", "UTF8", f"-DVERSION={version}", f"-DDIST={fake}", f"-DOUTDIR={tmp}",
+           "-DCOMPRESSOR=zlib", "-DTARGET=amd64-unicode", str(nsi)]
+    result = run(cmd, env=dict(os.environ), cwd=tmp, timeout=300)
+    expect(result.code == 0, "makensis (amd64) 失败", result)
+    setup = f"Z:{tmp / f'PerfEvalDesk-{version}-windows-x64-setup.exe'}".replace("/", "\\")
+    home = tmp / "wine-home"
+    home.mkdir()
+    env = dict(os.environ, WINEPREFIX=str(tmp / "wine-prefix"), WINEARCH="win64", WINEDEBUG="-all", HOME=str(home))
+    env.pop("DISPLAY", None)
+    run([wine, "wineboot", "-i"], env=env, cwd=tmp, timeout=300)
+    users = [p for p in (tmp / "wine-prefix" / "drive_c" / "users").iterdir() if p.name != "Public"]
+    expect(len(users) == 1, f"Wine 用户目录不唯一：{users}")
+    local = users[0] / "AppData" / "Local"
+    programs = local / "Programs" / "PerfEvalDesk"
+    menu = users[0] / "AppData/Roaming/Microsoft/Windows/Start Menu/Programs/绩效自评填报"
+
+    def set_windows(version_name: str) -> None:
+        run([wine, "reg", "add", "HKCU\\Software\\Wine", "/v", "Version", "/d", version_name, "/f"], env=env, cwd=tmp)
+
+    set_windows("win7")
+    old = run([wine, setup, "/S"], env=env, cwd=tmp, timeout=300)
+    expect(old.code == 2 and not programs.exists(), f"Windows 7 上应拒绝安装（退出码2），实际 {old.code}", old)
+    set_windows("win10")
+    inst = run([wine, setup, "/S"], env=env, cwd=tmp, timeout=300)
+    expect(inst.code == 0, f"Windows 10 上静默安装应成功，实际退出码 {inst.code}", inst)
+    for rel in ("PerfEvalDesk.exe", "perfeval.exe", "uninstall.exe", "安装说明.txt", "_internal/resources/x.txt"):
+        expect((programs / rel).is_file(), f"安装后缺少 {rel}")
+    shortcuts = sorted(p.name for p in menu.glob("*.lnk"))
+    expected = ["卸载 绩效自评填报.lnk", "安装说明.lnk", "绩效自评填报.lnk"]
+    expect(shortcuts == expected, f"开始菜单快捷方式不对：{shortcuts}")
+    expect(len(list(home.rglob("绩效自评填报.lnk"))) == 1, "桌面快捷方式没有建立")
+    key = "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\PerfEvalDesk"
+    expect(run([wine, "reg", "query", key], env=env, cwd=tmp).code == 0, "“应用和功能”中没有卸载项")
+
+    data = local / "PerfEvalDesk"
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "perfeval.db").write_bytes(b"clerk's data")
+    (data / "backups").mkdir(exist_ok=True)
+    (data / "backups" / "perfeval-1.db").write_bytes(b"backup")
+    uninstaller = "C:\\users\\" + users[0].name + "\\AppData\\Local\\Programs\\PerfEvalDesk"
+    # _?= runs the uninstaller in place and waits for it (it then cannot delete itself: that is expected).
+    un = run([wine, uninstaller + "\\uninstall.exe", "/S", "_?=" + uninstaller], env=env, cwd=tmp, timeout=300)
+    expect(un.code == 0, f"静默卸载应成功，实际退出码 {un.code}", un)
+    left = sorted(p.name for p in programs.iterdir()) if programs.exists() else []
+    expect(left in ([], ["uninstall.exe"]), f"卸载后程序目录还有：{left}")
+    expect(not menu.exists() and not any(home.rglob("绩效自评填报.lnk")), "卸载后仍有快捷方式")
+    expect(run([wine, "reg", "query", key], env=env, cwd=tmp).code != 0, "卸载后“应用和功能”中仍有卸载项")
+    expect(_content(data / "perfeval.db") == b"clerk's data", "卸载删除或改动了数据库！")
+    expect((data / "backups" / "perfeval-1.db").is_file(), "卸载删除了备份！")
+    report.ok("Windows 安装程序在 Wine 中：Windows 7 拒绝安装；Windows 10 静默安装出文件、开始菜单/桌面快捷方式、"
+              "卸载项；卸载后程序和快捷方式删除，%LOCALAPPDATA%\\PerfEvalDesk 中的数据库和备份保留")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -342,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
         step_gui_xcb(bundle, env, tmp, report)
         step_install(bundle, env, tmp, report)
         step_nsis(bundle, tmp, report)
+        step_wine(tmp, report)
     except (SmokeFailure, subprocess.CalledProcessError) as exc:
         print(f"失败  {exc}", file=sys.stderr)
         return 1

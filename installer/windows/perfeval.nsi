@@ -12,6 +12,9 @@
 ; apart, in %LOCALAPPDATA%\PerfEvalDesk (platformdirs' user data dir); the uninstaller never touches it.
 
 Unicode true
+!ifdef TARGET
+  Target ${TARGET}  ; e.g. amd64-unicode, to try the installer under 64-bit-only Wine; default: the x86 stub
+!endif
 ManifestDPIAware true
 !ifndef COMPRESSOR
   !define COMPRESSOR "/SOLID lzma"  ; the smoke test on Linux passes zlib, which is faster to build
@@ -82,11 +85,11 @@ VIAddVersionKey /LANG=2052 "LegalCopyright" "Apache-2.0"
 Function .onInit
   ; Qt 6 runs on 64-bit Windows 10 and newer only.
   ${IfNot} ${AtLeastWin10}
-    MessageBox MB_OK|MB_ICONSTOP "${APPNAME} 需要 Windows 10 或更新版本（64 位）。$\r$\n本电脑的 Windows 版本过旧，无法安装。"
+    MessageBox MB_OK|MB_ICONSTOP "${APPNAME} 需要 Windows 10 或更新版本（64 位）。$\r$\n本电脑的 Windows 版本过旧，无法安装。" /SD IDOK
     Abort
   ${EndIf}
   ${IfNot} ${RunningX64}
-    MessageBox MB_OK|MB_ICONSTOP "${APPNAME} 需要 64 位 Windows 10 或更新版本。$\r$\n本电脑是 32 位系统，无法安装。"
+    MessageBox MB_OK|MB_ICONSTOP "${APPNAME} 需要 64 位 Windows 10 或更新版本。$\r$\n本电脑是 32 位系统，无法安装。" /SD IDOK
     Abort
   ${EndIf}
 FunctionEnd
