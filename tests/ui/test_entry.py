@@ -1,0 +1,146 @@
+"""Typing into the forms: live figures, validation, paste, undo, autosave."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from pytestqt.qtbot import QtBot
+
+from app.domain.numbers import Kind, format_score, parse_number
+from app.ui.issues_panel import IssuesPanel
+from app.ui.session import Session
+from app.ui.tabs import BasicTab, SelfEvalTab
+from tests.ui.helpers import cell_text, key, select, type_text
+
+
+def test_control_rate_follows_staff_cells(qtbot: QtBot, db, reopen) -> None:
+    session = Session(db, db.pid)
+    tab = BasicTab(session)
+    qtbot.addWidget(tab)
+    tab.show()
+    select(tab.view, "basic.staff.authorized")
+    type_text(tab.view, "120")
+    select(tab.view, "basic.staff.actual")
+    type_text(tab.view, "90")
+    assert cell_text(tab.view, "basic.control_rate") == "75.00%"
+    type_text_at(tab.view, "basic.staff.authorized", "90")
+    assert cell_text(tab.view, "basic.control_rate") == "100.00%"
+    saved = reopen()
+    assert (saved.basic.staff.authorized, saved.basic.staff.actual) == ("90", "90")
+
+
+def type_text_at(view, path: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    select(view, path)
+    type_text(view, text)
+
+
+def test_enter_moves_down_and_tab_moves_right(qtbot: QtBot, db) -> None:
+    tab = BasicTab(Session(db, db.pid))
+    qtbot.addWidget(tab)
+    tab.show()
+    select(tab.view, "basic.funds.vehicle_purchase.prior")
+    start = tab.view.currentIndex()
+    type_text(tab.view, "1")
+    assert (tab.view.currentIndex().row(), tab.view.currentIndex().column()) == (start.row() + 1, start.column())
+    type_text(tab.view, "2", end=Qt.Key.Key_Tab)
+    assert tab.view.currentIndex().column() == start.column() + 1
+    assert cell_text(tab.view, "basic.funds.vehicle.prior") == "3.00"
+
+
+def test_execution_rate_and_score_follow_executed(qtbot: QtBot, db, reopen) -> None:
+    session = Session(db, db.pid)
+    tab = SelfEvalTab(session)
+    qtbot.addWidget(tab)
+    tab.show()
+    full_year = parse_number(session.packet.self_eval.budget_full_year, Kind.MONEY).value
+    weight = parse_number(session.packet.self_eval.weight, Kind.SCORE).value
+    assert full_year and weight
+    executed = full_year * Decimal("0.8")
+    type_text_at(tab.view, "self_eval.executed", f"{executed}")
+    assert cell_text(tab.view, "self_eval.execution_rate") == "80.00%"
+    assert cell_text(tab.view, "self_eval.execution_score") == format_score(weight * Decimal("0.8"))
+    type_text_at(tab.view, "self_eval.executed", f"{full_year}")
+    assert cell_text(tab.view, "self_eval.execution_rate") == "100.00%"
+    assert cell_text(tab.view, "self_eval.execution_score") == format_score(weight)
+    assert reopen().self_eval.executed == f"{full_year}"
+
+
+def test_invalid_money_is_marked_and_kept_as_typed(qtbot: QtBot, db, reopen) -> None:
+    session = Session(db, db.pid)
+    tab = SelfEvalTab(session)
+    panel = IssuesPanel(session, lambda issue: None)
+    qtbot.addWidget(tab)
+    qtbot.addWidget(panel)
+    tab.show()
+    type_text_at(tab.view, "self_eval.executed", "abc")
+    assert cell_text(tab.view, "self_eval.executed") == "abc"
+    assert cell_text(tab.view, "self_eval.execution_rate") == "——"
+    messages = [panel.topLevelItem(i).text(1) for i in range(panel.topLevelItemCount())]
+    expected = parse_number("abc", Kind.MONEY).error
+    assert expected and any(expected in m for m in messages)
+    model = tab.model()
+    pos = model.grid.position_of("self_eval.executed")
+    assert pos is not None
+    assert expected in str(model.data(model.index(*pos), Qt.ItemDataRole.ToolTipRole))
+    assert reopen().self_eval.executed == "abc"
+
+
+def test_add_indicator_updates_total_and_panel(qtbot: QtBot, db, reopen) -> None:
+    session = Session(db, db.pid)
+    tab = SelfEvalTab(session)
+    jumped = []
+    panel = IssuesPanel(session, jumped.append)
+    qtbot.addWidget(tab)
+    qtbot.addWidget(panel)
+    tab.show()
+    before_total = session.evaluation.computed.value("self_eval.total_score")
+    before_weights = session.evaluation.computed.value("self_eval.weight_total")
+    assert before_total is not None and before_weights is not None
+    n = len(session.packet.self_eval.indicators)
+    select(tab.view, "self_eval.indicators[0].name")
+    qtbot.mouseClick(tab.add_indicator_button, Qt.MouseButton.LeftButton)
+    assert len(session.packet.self_eval.indicators) == n + 1
+    new = session.packet.self_eval.indicators[1]
+    assert new.level1 == session.packet.self_eval.indicators[0].level1
+    type_text_at(tab.view, "self_eval.indicators[1].name", "新增培训人次")
+    type_text_at(tab.view, "self_eval.indicators[1].weight", "5")
+    type_text_at(tab.view, "self_eval.indicators[1].score", "3")
+    assert cell_text(tab.view, "self_eval.total_score") == format_score(before_total + 3)
+    assert cell_text(tab.view, "self_eval.weight_total") == format_score(before_weights + 5)
+    found = [
+        panel.topLevelItem(i)
+        for i in range(panel.topLevelItemCount())
+        if "self_eval.indicators[1].score" in panel.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole).cells
+    ]
+    assert found, "the new row's score below its weight without a reason is reported"
+    assert any(item.data(0, Qt.ItemDataRole.UserRole).code == "missing_deviation_reason" for item in found)
+    qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=panel.visualItemRect(found[0]).center())
+    assert jumped and "self_eval.indicators[1].score" in jumped[0].cells
+    saved = reopen()
+    assert saved.self_eval.indicators[1].name == "新增培训人次"
+    assert len(saved.self_eval.indicators) == n + 1
+
+
+def test_paste_block_and_undo(qtbot: QtBot, db, reopen) -> None:
+    session = Session(db, db.pid)
+    tab = BasicTab(session)
+    qtbot.addWidget(tab)
+    tab.show()
+    rows = ("vehicle_purchase", "vehicle_operation", "overseas")
+    old = {r: [getattr(session.packet.basic.funds[r], c) for c in ("prior", "budget", "actual")] for r in rows}
+    select(tab.view, "basic.funds.vehicle_purchase.prior")
+    QGuiApplication.clipboard().setText("1\t2\t3\r\n4\t5\t6\r\n7\t8\t9\r\n")
+    key(tab.view, Qt.Key.Key_V, modifiers=Qt.KeyboardModifier.ControlModifier)
+    assert [session.packet.basic.funds[r].actual for r in rows] == ["3", "6", "9"]
+    assert cell_text(tab.view, "basic.funds.vehicle.prior") == "5.00"
+    assert cell_text(tab.view, "basic.funds.vehicle.actual") == "9.00"
+    assert len(session.undo_stack) == 1, "a paste is one undo step"
+    assert reopen().basic.funds["overseas"].budget == "8"
+    assert session.undo()
+    assert {r: [getattr(session.packet.basic.funds[r], c) for c in ("prior", "budget", "actual")] for r in rows} == old
+    saved = reopen()
+    assert {r: [getattr(saved.basic.funds[r], c) for c in ("prior", "budget", "actual")] for r in rows} == old
+    assert session.redo()
+    assert reopen().basic.funds["overseas"].budget == "8"
