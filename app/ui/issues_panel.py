@@ -33,14 +33,22 @@ class IssuesPanel(QTreeWidget):
         if issues == self.shown:
             return  # most keystrokes change no issue: keep the list (and its selection) as it is
         self.shown = issues
-        self.clear()
-        for issue in issues:
-            item = QTreeWidgetItem([issue.severity.label, issue.message])
+        # Update rows in place: a figure quoted in a message changes with nearly every keystroke, and
+        # rebuilding the whole list each time would cost more than the recalculation itself.
+        while self.topLevelItemCount() > len(issues):
+            self.takeTopLevelItem(self.topLevelItemCount() - 1)
+        for row, issue in enumerate(issues):
+            item = self.topLevelItem(row)
+            if item is None:
+                item = QTreeWidgetItem()
+                self.addTopLevelItem(item)
+            elif item.data(0, Qt.ItemDataRole.UserRole) == issue:
+                continue
+            item.setText(0, issue.severity.label)
+            item.setText(1, issue.message)
             item.setData(0, Qt.ItemDataRole.UserRole, issue)
             item.setToolTip(1, issue.message)
-            colour = QColor("#b00020") if issue.is_error else QColor("#8a5a00")
-            item.setForeground(0, QBrush(colour))
-            self.addTopLevelItem(item)
+            item.setForeground(0, QBrush(QColor("#b00020") if issue.is_error else QColor("#8a5a00")))
 
     def _clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         issue = item.data(0, Qt.ItemDataRole.UserRole)

@@ -185,6 +185,7 @@ class MainWindow(QMainWindow):
         """Save what an editor still holds (report text typed less than a moment ago)."""
         if self.session is not None:
             self.report_tab.commit_text()
+            self.session.flush()
 
     def new_packet(self) -> None:
         from app.storage import StorageError
@@ -226,22 +227,26 @@ class MainWindow(QMainWindow):
 
     # --- reacting to edits -----------------------------------------------------------------------
 
-    def on_changed(self, edits: Sequence[Edit], _structural: bool) -> None:
+    def on_changed(self, edits: Sequence[Edit], _structural: int) -> None:
         session = self.session
         if session is None:
             return
         packet = session.packet
-        self.setWindowTitle(window_title(packet.unit.name, packet.year))
+        title = window_title(packet.unit.name, packet.year)
+        if title != self.windowTitle():
+            self.setWindowTitle(title)
         ev = session.evaluation
         errors, warnings = len(ev.errors), len(ev.warnings)
-        self.counts.setText(f"错误 {errors} 个　提示 {warnings} 个")
-        self.counts.setStyleSheet("color: #b00020;" if errors else "color: #2a6a2a;")
+        counts = f"错误 {errors} 个　提示 {warnings} 个"
+        if counts != self.counts.text():
+            self.counts.setText(counts)
+            self.counts.setStyleSheet("color: #b00020;" if errors else "color: #2a6a2a;")
         self.undo_action.setEnabled(bool(session.undo_stack))
         self.redo_action.setEnabled(bool(session.redo_stack))
         if any(getattr(e, "path", "") == "unit.name" for e in edits):
             self.fill_navigator()
 
-    def on_saved(self, ok: bool, text: str) -> None:
+    def on_saved(self, ok: int, text: str) -> None:
         self.save_state.setText(text)
         self.save_state.setStyleSheet("" if ok else "color: #b00020; font-weight: bold;")
 

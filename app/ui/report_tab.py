@@ -128,11 +128,18 @@ class ReportTab(QWidget):
             self.sections.addItem(sec.title or "（无标题）")
         self.sections.blockSignals(False)
         if self.sections.count():
+            self.sections.blockSignals(True)
             self.sections.setCurrentRow(min(max(row, 0), self.sections.count() - 1))
-        self.show_section(self.current)
+            self.sections.blockSignals(False)
+        self.load_section(self.current)
 
     def show_section(self, row: int) -> None:
+        """The clerk picked another section: save the one being edited, show the new one."""
         self.commit_text()
+        self.load_section(row)
+
+    def load_section(self, row: int) -> None:
+        """Show section ``row`` as the packet holds it (after undo, a sync, a new list)."""
         secs = self.session.packet.report.sections
         enabled = 0 <= row < len(secs)
         self.title.setEnabled(enabled)
@@ -180,13 +187,16 @@ class ReportTab(QWidget):
             self.pending.stop()
             self.session.commit([remove_item(self.session.packet, "report.sections", self.current)])
 
-    def on_changed(self, edits: Sequence[Edit], structural: bool) -> None:
+    def on_changed(self, edits: Sequence[Edit], structural: int) -> None:
         touched_report = any(getattr(e, "path", getattr(e, "list_path", "")).startswith("report.") for e in edits)
         if touched_report and not self._own and not self.pending.isActive():
             target = next((t for e in edits if (t := list_edit_index(e)) is not None), None)
             self.fill_list()
             if target is not None and self.sections.count():
+                self.sections.blockSignals(True)
                 self.sections.setCurrentRow(min(target[1], self.sections.count() - 1))
+                self.sections.blockSignals(False)
+                self.load_section(self.current)
         self.refresh_figures()
 
     # --- figures ---------------------------------------------------------------------------------

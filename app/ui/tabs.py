@@ -60,7 +60,7 @@ class FormTab(QWidget):
         if pos is not None and pos[0] < self.model().grid.rows:
             self.view.setCurrentIndex(self.model().index(*pos))
 
-    def on_changed(self, edits: Sequence[Edit], structural: bool) -> None:
+    def on_changed(self, edits: Sequence[Edit], structural: int) -> None:
         if structural:
             self.rebuild()
             for edit in edits:
@@ -68,7 +68,7 @@ class FormTab(QWidget):
                 if target is not None:
                     self.select_owner(target)
         else:
-            self.model().refresh()
+            self.model().refresh_paths(self.session.changed_paths)
 
     def select_owner(self, owner: tuple[str, int]) -> None:
         grid = self.model().grid
@@ -186,17 +186,18 @@ class ScoringPanel(QWidget):
         self.k.editingFinished.connect(self.commit)
         self.bands.editingFinished.connect(self.commit)
 
-    def refresh(self) -> None:
+    def refresh(self, full: bool = True) -> None:
         rule = self.session.packet.scoring_rule
-        for w in (self.kind, self.k, self.bands):
-            w.blockSignals(True)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(rule.kind)))
-        self.k.setText("" if rule.k is None else str(rule.k))
-        self.bands.setText("，".join(f"{b.min}:{b.ratio}" for b in rule.bands))
-        for w in (self.kind, self.k, self.bands):
-            w.blockSignals(False)
-        self.k.setEnabled(rule.kind == "deduct_per_point")
-        self.bands.setEnabled(rule.kind == "bands")
+        if full:  # the rule itself changed (or undo): show it; otherwise only the scores below move
+            for w in (self.kind, self.k, self.bands):
+                w.blockSignals(True)
+            self.kind.setCurrentIndex(max(0, self.kind.findData(rule.kind)))
+            self.k.setText("" if rule.k is None else str(rule.k))
+            self.bands.setText("，".join(f"{b.min}:{b.ratio}" for b in rule.bands))
+            for w in (self.kind, self.k, self.bands):
+                w.blockSignals(False)
+            self.k.setEnabled(rule.kind == "deduct_per_point")
+            self.bands.setEnabled(rule.kind == "bands")
         ev = self.session.evaluation
         rate = ev.computed.value("self_eval.execution_rate")
         weight = ev.cells.value("self_eval.weight")
@@ -236,10 +237,10 @@ class SelfEvalTab(FormTab):
         assert isinstance(layout, QVBoxLayout)
         layout.insertWidget(0, self.scoring)
 
-    def on_changed(self, edits: Sequence[Edit], structural: bool) -> None:
+    def on_changed(self, edits: Sequence[Edit], structural: int) -> None:
         super().on_changed(edits, structural)
         if hasattr(self, "scoring"):
-            self.scoring.refresh()
+            self.scoring.refresh(full=bool(structural))
 
 
 class ProjectsTab(QWidget):
@@ -306,7 +307,7 @@ class ProjectsTab(QWidget):
     def show_project(self, _row: int) -> None:
         self.form.rebuild()
 
-    def on_changed(self, edits: Sequence[Edit], structural: bool) -> None:
+    def on_changed(self, edits: Sequence[Edit], structural: int) -> None:
         if structural:
             for edit in edits:
                 target = list_edit_index(edit)

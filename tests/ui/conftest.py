@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from app.domain.edits import Edit, apply_edit
 from app.domain.model import Packet
@@ -42,6 +43,16 @@ def db() -> FakeDB:
 
 
 @pytest.fixture
+def pid(db: FakeDB) -> int:
+    return db.pid
+
+
+@pytest.fixture
 def reopen(db: FakeDB) -> Callable[[], Packet]:
     """The packet as the database holds it now (what a restart would show)."""
-    return lambda: copy.deepcopy(db.packets[db.pid])
+
+    def read() -> Packet:
+        QApplication.processEvents()  # the autosave runs in the next turn of the event loop
+        return copy.deepcopy(db.packets[db.pid])
+
+    return read

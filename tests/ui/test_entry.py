@@ -15,8 +15,8 @@ from app.ui.tabs import BasicTab, SelfEvalTab
 from tests.ui.helpers import cell_text, key, select, type_text
 
 
-def test_control_rate_follows_staff_cells(qtbot: QtBot, db, reopen) -> None:
-    session = Session(db, db.pid)
+def test_control_rate_follows_staff_cells(qtbot: QtBot, db, pid, reopen) -> None:
+    session = Session(db, pid)
     tab = BasicTab(session)
     qtbot.addWidget(tab)
     tab.show()
@@ -36,8 +36,8 @@ def type_text_at(view, path: str, text: str) -> None:  # type: ignore[no-untyped
     type_text(view, text)
 
 
-def test_enter_moves_down_and_tab_moves_right(qtbot: QtBot, db) -> None:
-    tab = BasicTab(Session(db, db.pid))
+def test_enter_moves_down_and_tab_moves_right(qtbot: QtBot, db, pid) -> None:
+    tab = BasicTab(Session(db, pid))
     qtbot.addWidget(tab)
     tab.show()
     select(tab.view, "basic.funds.vehicle_purchase.prior")
@@ -49,8 +49,8 @@ def test_enter_moves_down_and_tab_moves_right(qtbot: QtBot, db) -> None:
     assert cell_text(tab.view, "basic.funds.vehicle.prior") == "3.00"
 
 
-def test_execution_rate_and_score_follow_executed(qtbot: QtBot, db, reopen) -> None:
-    session = Session(db, db.pid)
+def test_execution_rate_and_score_follow_executed(qtbot: QtBot, db, pid, reopen) -> None:
+    session = Session(db, pid)
     tab = SelfEvalTab(session)
     qtbot.addWidget(tab)
     tab.show()
@@ -67,8 +67,8 @@ def test_execution_rate_and_score_follow_executed(qtbot: QtBot, db, reopen) -> N
     assert reopen().self_eval.executed == f"{full_year}"
 
 
-def test_invalid_money_is_marked_and_kept_as_typed(qtbot: QtBot, db, reopen) -> None:
-    session = Session(db, db.pid)
+def test_invalid_money_is_marked_and_kept_as_typed(qtbot: QtBot, db, pid, reopen) -> None:
+    session = Session(db, pid)
     tab = SelfEvalTab(session)
     panel = IssuesPanel(session, lambda issue: None)
     qtbot.addWidget(tab)
@@ -87,8 +87,8 @@ def test_invalid_money_is_marked_and_kept_as_typed(qtbot: QtBot, db, reopen) -> 
     assert reopen().self_eval.executed == "abc"
 
 
-def test_add_indicator_updates_total_and_panel(qtbot: QtBot, db, reopen) -> None:
-    session = Session(db, db.pid)
+def test_add_indicator_updates_total_and_panel(qtbot: QtBot, db, pid, reopen) -> None:
+    session = Session(db, pid)
     tab = SelfEvalTab(session)
     jumped = []
     panel = IssuesPanel(session, jumped.append)
@@ -123,8 +123,8 @@ def test_add_indicator_updates_total_and_panel(qtbot: QtBot, db, reopen) -> None
     assert len(saved.self_eval.indicators) == n + 1
 
 
-def test_paste_block_and_undo(qtbot: QtBot, db, reopen) -> None:
-    session = Session(db, db.pid)
+def test_paste_block_and_undo(qtbot: QtBot, db, pid, reopen) -> None:
+    session = Session(db, pid)
     tab = BasicTab(session)
     qtbot.addWidget(tab)
     tab.show()
