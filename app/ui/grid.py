@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderV
 
 from app.domain.edits import Edit, set_cell
 from app.domain.numbers import Kind, format_money
-from app.domain.paths import get_value
+from app.domain.paths import PathError, get_value
 from app.domain.rules import Issue
 from app.ui.qtcompat import emit
 from app.ui.session import Session
@@ -48,6 +48,24 @@ class Cell:
     display: Callable[[], str] | None = None
     edit: Callable[[str], list[Edit]] | None = None
     issue_paths: tuple[str, ...] = ()
+    #: COMPUTED: the cell where a packet states the same figure (imported packages carry stated figures;
+    #: a stated figure that disagrees is reported, and Delete on the computed cell clears it)
+    stated: str = ""
+
+
+#: computed figures without a stated twin in the packet
+_NO_STATED = ("weight_total", "income_total", "spending_total", "indicator_weight_total", "indicator_score_total")
+
+
+def stated_path(key: str) -> str:
+    """The packet field that states computed figure ``key`` (``basic.control_rate`` → ``basic.staff.control_rate``)."""
+    if key == "basic.control_rate":
+        return "basic.staff.control_rate"
+    if key.endswith(".execution_score"):
+        return key.removesuffix("execution_score") + "score"
+    if key.endswith(_NO_STATED):
+        return ""
+    return key
 
 
 def title(text: str, span: int) -> Cell:
@@ -67,7 +85,11 @@ def field_cell(path: str, kind: Kind = Kind.MONEY, span: int = 1, rows: int = 1)
 
 
 def computed(key: str, kind: Kind = Kind.MONEY, span: int = 1, rows: int = 1) -> Cell:
-    return Cell(Role.COMPUTED, path=key, kind=kind, col_span=span, row_span=rows)
+    stated = stated_path(key)
+    return Cell(
+        Role.COMPUTED, path=key, kind=kind, col_span=span, row_span=rows, stated=stated,
+        issue_paths=(stated,) if stated and stated != key else (),
+    )  # fmt: skip
 
 
 class Grid:
@@ -190,6 +212,15 @@ class GridModel(QAbstractTableModel):
             return text
         return cell.text
 
+    def stated_raw(self, cell: Cell) -> str:
+        if not cell.stated:
+            return ""
+        try:
+            raw = get_value(self.session.packet, cell.stated)
+        except PathError:
+            return ""
+        return "" if raw is None or isinstance(raw, dict) else str(raw)
+
     def issues(self, cell: Cell) -> list[Issue]:
         index = self.session.issue_index
         found: list[Issue] = []
@@ -225,7 +256,9 @@ class GridModel(QAbstractTableModel):
             issues = self.issues(cell)
             tips = [f"【{i.severity.label}】{i.message}" for i in issues]
             if cell.role is Role.COMPUTED:
-                tips.insert(0, "自动计算，不可修改")
+                stated = self.stated_raw(cell)
+                note = f"；原填报值“{stated}”（按Delete清除，以计算值为准）" if stated else ""
+                tips.insert(0, f"自动计算，不可修改{note}")
             return "\n".join(tips) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if cell.role in (Role.TITLE, Role.HEADER):
@@ -378,6 +411,8 @@ class FormView(QTableView):
         for _r, _c, cell in self._selected_origins():
             if cell.role is Role.INPUT:
                 edits += model.edits_for(cell, "")
+            elif cell.role is Role.COMPUTED and model.stated_raw(cell):
+                edits.append(set_cell(model.session.packet, cell.stated, None))
         model.session.commit(edits)
 
     def copy_text(self) -> str:

@@ -21,7 +21,7 @@ class IssuesPanel(QTreeWidget):
         self.setHeaderLabels(["类型", "说明（单击跳转到对应单元格）"])
         self.setRootIsDecorated(False)
         self.setColumnWidth(0, 60)
-        self.setWordWrap(True)
+        self.setUniformRowHeights(True)  # one line per issue (full text in the tooltip): cheap to update
         self.shown: list[Issue] = []
         self.itemClicked.connect(self._clicked)
         self.itemActivated.connect(self._clicked)

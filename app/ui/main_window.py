@@ -99,8 +99,9 @@ class MainWindow(QMainWindow):
         self.issues_dock.setObjectName("issues")
         self.issues_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.issues_dock)
+        self.resizeDocks([self.issues_dock], [150], Qt.Orientation.Vertical)  # the forms get the room
 
-        self.save_state = QLabel("已打开")
+        self.save_state = QLabel(f"数据库：{getattr(db, 'path', '')}")
         self.counts = QLabel()
         self.statusBar().addWidget(self.save_state, 1)
         self.statusBar().addPermanentWidget(self.counts)
@@ -251,12 +252,16 @@ class MainWindow(QMainWindow):
         self.save_state.setStyleSheet("" if ok else "color: #b00020; font-weight: bold;")
 
     def jump(self, issue: Issue) -> None:
-        """Show the first cell an issue concerns."""
-        path = issue.cells[0] if issue.cells else issue.field
+        """Show the first cell of an issue that a form shows."""
+        for path in (*issue.cells, issue.field):
+            if self._show(path):
+                return
+
+    def _show(self, path: str) -> bool:
         if path.startswith("scoring_rule"):
             self.tabs.setCurrentWidget(self.self_eval_tab)
             self.self_eval_tab.scoring.kind.setFocus()
-            return
+            return True
         order: list[Any]
         if path.startswith("projects["):
             order = [self.projects_tab]
@@ -267,9 +272,11 @@ class MainWindow(QMainWindow):
         else:
             order = [self.basic_tab, self.self_eval_tab]
         for tab in order:
-            self.tabs.setCurrentWidget(tab)
             if tab.locate(path):
-                return
+                self.tabs.setCurrentWidget(tab)
+                tab.locate(path)  # again, now visible: scrolls and focuses
+                return True
+        return False
 
     # --- export ----------------------------------------------------------------------------------
 

@@ -144,3 +144,23 @@ def test_paste_block_and_undo(qtbot: QtBot, db, pid, reopen) -> None:
     assert {r: [getattr(saved.basic.funds[r], c) for c in ("prior", "budget", "actual")] for r in rows} == old
     assert session.redo()
     assert reopen().basic.funds["overseas"].budget == "8"
+
+
+def test_delete_on_a_computed_cell_clears_the_stated_figure(qtbot: QtBot, db, pid, reopen) -> None:
+    session = Session(db, pid)
+    tab = BasicTab(session)
+    qtbot.addWidget(tab)
+    tab.show()
+    assert session.packet.basic.staff.control_rate  # seed 000 states 控制率 (and it disagrees)
+    mismatch = [i for i in session.evaluation.issues if "basic.staff.control_rate" in i.cells]
+    assert mismatch
+    model = tab.model()
+    pos = model.grid.position_of("basic.control_rate")
+    assert pos is not None
+    assert "原填报值" in str(model.data(model.index(*pos), Qt.ItemDataRole.ToolTipRole))
+    tab.view.go_to(*pos)
+    key(tab.view, Qt.Key.Key_Delete)
+    assert session.packet.basic.staff.control_rate is None
+    assert not [i for i in session.evaluation.issues if "basic.staff.control_rate" in i.cells]
+    assert cell_text(tab.view, "basic.control_rate") == session.evaluation.computed.text("basic.control_rate")
+    assert reopen().basic.staff.control_rate is None
