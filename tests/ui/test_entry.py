@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
@@ -164,3 +164,26 @@ def test_delete_on_a_computed_cell_clears_the_stated_figure(qtbot: QtBot, db, pi
     assert not [i for i in session.evaluation.issues if "basic.staff.control_rate" in i.cells]
     assert cell_text(tab.view, "basic.control_rate") == session.evaluation.computed.text("basic.control_rate")
     assert reopen().basic.staff.control_rate is None
+
+
+def test_copy_gives_a_tab_separated_block(qtbot: QtBot, db, pid) -> None:
+    session = Session(db, pid)
+    tab = BasicTab(session)
+    qtbot.addWidget(tab)
+    tab.show()
+    model = tab.model()
+    first = model.grid.position_of("basic.funds.vehicle_purchase.prior")
+    last = model.grid.position_of("basic.funds.vehicle_operation.actual")
+    assert first is not None and last is not None
+    selection = QItemSelection(model.index(*first), model.index(*last))
+    tab.view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    key(tab.view, Qt.Key.Key_C, modifiers=Qt.KeyboardModifier.ControlModifier)
+    funds = session.packet.basic.funds
+    expected = "\n".join(
+        "\t".join(
+            "" if getattr(funds[row], col) is None else str(getattr(funds[row], col))
+            for col in ("prior", "budget", "actual")
+        )
+        for row in ("vehicle_purchase", "vehicle_operation")
+    )
+    assert QGuiApplication.clipboard().text() == expected
