@@ -20,7 +20,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 if TYPE_CHECKING:
-    from app.storage import Database  # type: ignore[import-not-found,unused-ignore]
+    from app.storage import Database
 
 FONT_FILE = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
 
@@ -77,7 +77,7 @@ def _restore_backup(path: Path, backup: Path) -> None:
 
 
 def open_db_with_dialogs(path: Path | None) -> Database | None:
-    from app.storage import (  # type: ignore[import-not-found,unused-ignore]
+    from app.storage import (
         DatabaseCorrupt,
         DatabaseTooNew,
         StorageError,

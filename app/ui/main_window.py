@@ -38,7 +38,7 @@ from app.ui.session import Session
 from app.ui.tabs import BasicTab, ProjectsTab, SelfEvalTab
 
 if TYPE_CHECKING:
-    from app.storage import Database  # type: ignore[import-not-found,unused-ignore]
+    from app.storage import Database
 
 APP_TITLE = "PerfEval Desk 绩效自评填报"
 TAB_TITLES = ("附件1 基础数据表", "附件2 自评表", "附件3 项目支出", "附件4 自评报告")
