@@ -261,8 +261,8 @@ class GridModel(QAbstractTableModel):
                 tips.insert(0, f"自动计算，不可修改{note}")
             return "\n".join(tips) or None
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            if cell.role in (Role.TITLE, Role.HEADER):
-                return int(Qt.AlignmentFlag.AlignCenter)
+            if cell.role in (Role.TITLE, Role.HEADER) or (cell.row_span > 1 and cell.kind is not Kind.TEXT):
+                return int(Qt.AlignmentFlag.AlignCenter)  # headers, and figures merged over several rows
             if cell.role is Role.LABEL:
                 return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             if cell.kind is Kind.TEXT:

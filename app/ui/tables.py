@@ -102,7 +102,7 @@ def _footer(g: Grid, columns: int) -> None:
 
 # --- 附件2 / 附件3: the scored blocks ----------------------------------------------------------------
 
-SCORED_WIDTHS = (110, 130, 190, 110, 110, 70, 70, 230)
+SCORED_WIDTHS = (128, 130, 180, 110, 110, 70, 70, 210)
 _SCORE_KEYS = ("weight", "execution_rate", "score")
 
 
