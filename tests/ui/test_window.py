@@ -245,3 +245,36 @@ def test_new_unit_gets_an_empty_packet_with_the_template(window: MainWindow, mon
     model = window.self_eval_tab.model()
     shown = {str(model.data(model.index(r, 0))) for r in range(model.rowCount())}
     assert label in shown
+
+
+def test_export_actions_exist_exactly_when_the_writers_do(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from PySide6.QtWidgets import QFileDialog
+
+    file_menu = window.menuBar().actions()[0].menu()
+    texts = [a.text() for a in file_menu.actions()]  # type: ignore[union-attr]
+    writers = importlib.util.find_spec("app.export") is not None
+    assert all((t in texts) == writers for t in ("导出PDF…", "导出Excel…", "导出Word…", "打印预览"))
+    if not writers:
+        return  # absent, not dead: nothing more to click
+    out = tmp_path / "材料.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), "*.pdf"))
+    answers: list[str] = []
+
+    def draft_please(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
+        answers.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", draft_please)
+    window.export("pdf")  # seed 000 has errors: refused as final, written as a draft after asking
+    assert answers and "错误" in answers[0]
+    assert out.read_bytes().startswith(b"%PDF")
+    opened: list[str] = []
+    from PySide6.QtGui import QDesktopServices
+
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
+    window.print_preview()  # a draft PDF in a temporary folder, handed to the system viewer
+    assert opened and Path(opened[0]).read_bytes().startswith(b"%PDF")
