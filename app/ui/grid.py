@@ -13,9 +13,18 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QPaintEvent
-from PySide6.QtWidgets import QAbstractItemDelegate, QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QPaintEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
 
 from app.domain.edits import Edit, set_cell
 from app.domain.numbers import Kind, format_money
@@ -302,6 +311,30 @@ class GridModel(QAbstractTableModel):
         return True
 
 
+class ParagraphDelegate(QStyledItemDelegate):
+    """Paragraph cells (年度总体目标, 厉行节约保障措施) edit in a multi-line box: Enter starts a new line,
+    leaving the cell (Tab, a click elsewhere) commits it."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        model = index.model()
+        if isinstance(model, GridModel) and index.row() in model.grid.tall_rows:
+            return QPlainTextEdit(parent)
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+            editor.moveCursor(QTextCursor.MoveOperation.End)
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
+            return
+        super().setModelData(editor, model, index)
+
+
 class FormView(QTableView):
     """A table view that behaves like a spreadsheet: type to edit, Enter moves down, Tab moves right,
     Ctrl+V pastes a tab-separated block copied from Excel/WPS, Delete clears."""
@@ -309,6 +342,7 @@ class FormView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.painted_at = 0.0
+        self.setItemDelegate(ParagraphDelegate(self))
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
         self.setWordWrap(True)

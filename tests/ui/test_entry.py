@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
 from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from app.domain.numbers import Kind, format_score, parse_number
@@ -187,3 +188,38 @@ def test_copy_gives_a_tab_separated_block(qtbot: QtBot, db, pid) -> None:
         for row in ("vehicle_purchase", "vehicle_operation")
     )
     assert QGuiApplication.clipboard().text() == expected
+
+
+def test_negative_head_count_is_marked_with_the_parser_message(qtbot: QtBot, db, pid, reopen) -> None:
+    session = Session(db, pid)
+    tab = BasicTab(session)
+    qtbot.addWidget(tab)
+    tab.show()
+    type_text_at(tab.view, "basic.staff.actual", "-3")
+    error = parse_number("-3", Kind.COUNT).error
+    assert error
+    mine = [i for i in session.evaluation.errors if "basic.staff.actual" in i.cells and error in i.message]
+    assert mine
+    model = tab.model()
+    pos = model.grid.position_of("basic.staff.actual")
+    assert pos is not None
+    assert error in str(model.data(model.index(*pos), Qt.ItemDataRole.ToolTipRole))
+    assert cell_text(tab.view, "basic.control_rate") == "——"
+    assert reopen().basic.staff.actual == "-3"  # a draft may hold errors: saved as typed
+
+
+def test_paragraph_cells_take_several_lines(qtbot: QtBot, db, pid, reopen) -> None:
+    session = Session(db, pid)
+    tab = SelfEvalTab(session)
+    qtbot.addWidget(tab)
+    tab.show()
+    before = session.packet.self_eval.targets[0].expected
+    select(tab.view, "self_eval.targets[0].expected")
+    key(tab.view, Qt.Key.Key_unknown, "甲")
+    editor = QApplication.focusWidget()
+    assert isinstance(editor, QPlainTextEdit)
+    key(editor, Qt.Key.Key_Return)  # a new line, not the end of the edit
+    key(editor, Qt.Key.Key_unknown, "乙")
+    key(editor, Qt.Key.Key_Tab)
+    assert session.packet.self_eval.targets[0].expected == f"{before}甲\n乙"
+    assert reopen().self_eval.targets[0].expected == f"{before}甲\n乙"
