@@ -223,3 +223,18 @@ def test_paragraph_cells_take_several_lines(qtbot: QtBot, db, pid, reopen) -> No
     key(editor, Qt.Key.Key_Tab)
     assert session.packet.self_eval.targets[0].expected == f"{before}甲\n乙"
     assert reopen().self_eval.targets[0].expected == f"{before}甲\n乙"
+
+
+def test_arrow_keys_commit_and_move_like_excel(qtbot: QtBot, db, pid) -> None:
+    session = Session(db, pid)
+    tab = BasicTab(session)
+    qtbot.addWidget(tab)
+    tab.show()
+    select(tab.view, "basic.funds.overseas.budget")
+    start = tab.view.currentIndex()
+    type_text(tab.view, "12.5", end=Qt.Key.Key_Down)
+    assert session.packet.basic.funds["overseas"].budget == "12.5"
+    assert tab.view.currentIndex().row() == start.row() + 1
+    key(tab.view, Qt.Key.Key_Up)
+    key(tab.view, Qt.Key.Key_Right)
+    assert (tab.view.currentIndex().row(), tab.view.currentIndex().column()) == (start.row(), start.column() + 1)

@@ -278,3 +278,18 @@ def test_export_actions_exist_exactly_when_the_writers_do(
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()) or True)
     window.print_preview()  # a draft PDF in a temporary folder, handed to the system viewer
     assert opened and Path(opened[0]).read_bytes().startswith(b"%PDF")
+
+
+def test_perfeval_without_a_command_starts_the_gui(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PERFEVAL_LOG_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "app", "--db", str(tmp_path / "p.db"), "--quit-after", "0"],
+        cwd=root, env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    assert "Traceback" not in run.stderr
+    assert (tmp_path / "p.db").exists()
