@@ -121,7 +121,11 @@ def test_projects_add_and_remove(window: MainWindow, reopen) -> None:  # type: i
     assert cell_text(tab.form.view, f"projects[{n}].execution_rate") == "75.00%"
     assert len(reopen().projects) == n + 1
     tab.remove_project()
-    assert len(reopen().projects) == n
+    assert len(reopen().projects) == n and tab.list.count() == n
+    window.undo()  # the removed project comes back, with what was typed into it
+    assert tab.list.count() == n + 1
+    assert cell_text(tab.form.view, f"projects[{n}].execution_rate") == "75.00%"
+    assert len(reopen().projects) == n + 1
 
 
 def test_report_figures_follow_the_tables(qtbot: QtBot, window: MainWindow, reopen) -> None:  # type: ignore[no-untyped-def]
