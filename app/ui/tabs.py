@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 from PySide6.QtWidgets import (
@@ -10,8 +11,10 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QMenu,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -106,6 +109,33 @@ class FormTab(QWidget):
         owner = self.current_owner("targets")
         targets = get_value(self.session.packet, f"{prefix}.targets")
         self.insert(f"{prefix}.targets", owner[1] + 1 if owner else len(targets), Target())
+
+    def indicator_button(self, prefix: Callable[[], str]) -> QToolButton:
+        """添加三级指标: under the current row; its arrow's menu adds under any 一级/二级 of the template."""
+        b = QToolButton()
+        b.setText("添加三级指标")
+        b.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        b.clicked.connect(lambda: self.add_indicator(prefix()))
+        self.buttons.addWidget(b)
+        menu = QMenu(b)
+        menu.addAction("在当前行下方添加", lambda: self.add_indicator(prefix()))
+        layout = self_eval_form.layout(self.session.packet.template)
+        for level1, level2s in layout.level1:
+            sub = menu.addMenu(f"添加到 {level1}")
+            for level2 in level2s:
+                sub.addAction(level2, functools.partial(self.add_indicator_to, prefix, level1, level2))
+        b.setMenu(menu)
+        return b
+
+    def add_indicator_to(self, prefix: Callable[[], str], level1: str, level2: str) -> None:
+        """A new 三级 row at the end of its 二级 group (or of its 一级 group, or of the table)."""
+        p = prefix()
+        inds = indicators_of(self.session, p)
+        same1 = [i for i, ind in enumerate(inds) if ind.level1.strip() == level1]
+        same2 = [i for i in same1 if inds[i].level2.strip() == level2]
+        index = (same2 or same1 or [len(inds) - 1])[-1] + 1
+        weight = None if same1 else self_eval_form.layout(self.session.packet.template).default_weights.get(level1)
+        self.insert(f"{p}.indicators", index, Indicator(level1=level1, level1_weight=weight, level2=level2))
 
     def add_indicator(self, prefix: str) -> None:
         """A new 三级 row under the current row's 一级/二级 (or the template's first when there is none)."""
@@ -229,7 +259,7 @@ class SelfEvalTab(FormTab):
     def __init__(self, session: Session) -> None:
         super().__init__(session, build_self_eval)
         self.button("添加目标", lambda: self.add_target("self_eval"))
-        self.add_indicator_button = self.button("添加三级指标", lambda: self.add_indicator("self_eval"))
+        self.add_indicator_button = self.indicator_button(lambda: "self_eval")
         self.button("删除所选行", self.remove_current_row)
         self.buttons.addStretch(1)
         self.scoring = ScoringPanel(session)
@@ -264,7 +294,7 @@ class ProjectsTab(QWidget):
         left_w.setLayout(left)
         self.form = FormTab(session, self._build)
         self.form.button("添加目标", lambda: self.form.add_target(self.prefix))
-        self.form.button("添加三级指标", lambda: self.form.add_indicator(self.prefix))
+        self.form.indicator_button(lambda: self.prefix)
         self.form.button("删除所选行", self.form.remove_current_row)
         self.form.buttons.addStretch(1)
         split = QSplitter()

@@ -238,3 +238,21 @@ def test_arrow_keys_commit_and_move_like_excel(qtbot: QtBot, db, pid) -> None:
     key(tab.view, Qt.Key.Key_Up)
     key(tab.view, Qt.Key.Key_Right)
     assert (tab.view.currentIndex().row(), tab.view.currentIndex().column()) == (start.row(), start.column() + 1)
+
+
+def test_indicator_menu_adds_under_the_chosen_level2(qtbot: QtBot, db, pid) -> None:
+    session = Session(db, pid)
+    tab = SelfEvalTab(session)
+    qtbot.addWidget(tab)
+    menu = tab.add_indicator_button.menu()
+    assert menu is not None
+    benefit = next(a.menu() for a in menu.actions() if a.menu() is not None and "效益指标" in a.text())
+    action = next(a for a in benefit.actions() if a.text() == "社会效益指标")
+    inds = session.packet.self_eval.indicators
+    last = max(i for i, ind in enumerate(inds) if (ind.level1, ind.level2) == ("效益指标", "社会效益指标"))
+    n = len(inds)
+    action.trigger()
+    inds = session.packet.self_eval.indicators
+    assert len(inds) == n + 1
+    assert (inds[last + 1].level1, inds[last + 1].level2, inds[last + 1].name) == ("效益指标", "社会效益指标", "")
+    assert tab.view.currentIndex().row() == tab.model().grid.position_of(f"self_eval.indicators[{last + 1}].name")[0]
