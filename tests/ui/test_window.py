@@ -297,3 +297,32 @@ def test_perfeval_without_a_command_starts_the_gui(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     assert (tmp_path / "p.db").exists()
+
+
+def test_a_failed_save_is_shown_and_retried_with_the_next_edit(
+    window: MainWindow, db, reopen, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from app.storage import StorageError
+
+    monkeypatch.setenv("PERFEVAL_LOG_DIR", str(tmp_path))
+    real_apply = db.apply
+    calls: list[int] = []
+
+    def locked_once(packet_id: int, edit: object) -> None:
+        calls.append(packet_id)
+        if len(calls) == 1:
+            raise StorageError("数据库文件被占用（测试）")
+        real_apply(packet_id, edit)
+
+    monkeypatch.setattr(db, "apply", locked_once)
+    view = window.basic_tab.view
+    select(view, "basic.staff.authorized")
+    type_text(view, "70")
+    assert reopen().basic.staff.authorized != "70"
+    assert window.save_state.text().startswith("未保存") and "占用" in window.save_state.text()
+    assert cell_text(view, "basic.control_rate") != "——"  # the figures follow what was typed anyway
+    select(view, "basic.staff.actual")
+    type_text(view, "60")
+    saved = reopen()
+    assert (saved.basic.staff.authorized, saved.basic.staff.actual) == ("70", "60")
+    assert window.save_state.text().startswith("已自动保存")
