@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.domain.edits import Edit
 from app.domain.forms import self_eval as self_eval_form
 from app.domain.rules import Issue
+from app.storage.models import STATUSES  # 草稿 | 已审核 | 已打印
 from app.ui.issues_panel import IssuesPanel
 from app.ui.report_tab import ReportTab
 from app.ui.session import Session
@@ -89,6 +90,12 @@ class MainWindow(QMainWindow):
         self.packets.setMinimumWidth(360)
         self.packets.activated.connect(self._switch)
         nav.addWidget(self.packets)
+        nav.addWidget(QLabel(" 状态："))
+        self.status = QComboBox()
+        self.status.addItems(list(STATUSES))
+        self.status.activated.connect(self.set_status)
+        nav.addWidget(self.status)
+        nav.addSeparator()
         nav.addAction("新建单位/年度…", self.new_packet)
         nav.addAction("新建下一年度（结转上年数）", self.next_year)
         self.addToolBar(nav)
@@ -144,9 +151,23 @@ class MainWindow(QMainWindow):
         self.packets.clear()
         for info in self.db.list_packets():
             self.packets.addItem(f"{info.unit_name} — {info.year}年（{info.status}）", info.id)
+            if self.session is not None and info.id == self.session.packet_id:
+                self.status.setCurrentText(info.status)
         if self.session is not None:
             self.packets.setCurrentIndex(self.packets.findData(self.session.packet_id))
         self.packets.blockSignals(False)
+
+    def set_status(self, _index: int) -> None:
+        """草稿 → 已审核 → 已打印: the packet's state in the list (the forms stay editable)."""
+        from app.storage import StorageError
+
+        if self.session is None:
+            return
+        try:
+            self.db.set_status(self.session.packet_id, self.status.currentText())
+        except StorageError as exc:
+            QMessageBox.warning(self, "状态", str(exc))
+        self.fill_navigator()
 
     def _switch(self, index: int) -> None:
         pid = self.packets.itemData(index)

@@ -326,3 +326,11 @@ def test_a_failed_save_is_shown_and_retried_with_the_next_edit(
     saved = reopen()
     assert (saved.basic.staff.authorized, saved.basic.staff.actual) == ("70", "60")
     assert window.save_state.text().startswith("已自动保存")
+
+
+def test_status_is_set_from_the_toolbar(window: MainWindow, db, pid) -> None:  # type: ignore[no-untyped-def]
+    assert window.status.currentText() == "草稿"
+    window.status.setCurrentIndex(window.status.findText("已审核"))
+    window.status.activated.emit(window.status.currentIndex())
+    assert [info.status for info in db.list_packets() if info.id == pid] == ["已审核"]
+    assert window.packets.currentText().endswith("（已审核）")
