@@ -31,7 +31,6 @@ import subprocess
 import sys
 import tarfile
 import tempfile
-import threading
 import time
 import zipfile
 from dataclasses import dataclass, field
@@ -91,34 +90,37 @@ def clean_env(tmp: Path) -> dict[str, str]:
     return env
 
 
+GNU_TIME = "/usr/bin/time"  # peak memory of the program itself (os.wait4's ru_maxrss would include this
+# script's own size: Linux carries the parent's high-water mark across fork+exec)
+
+
 def run(cmd: list[str], *, env: dict[str, str], cwd: Path, timeout: float = 120) -> Run:
-    """Run and wait with os.wait4 so the child's peak memory (ru_maxrss) is measured too."""
+    """Run, wait (killed after ``timeout``), and measure wall time and, with GNU time, peak memory."""
+    rss_file = None
+    if Path(GNU_TIME).is_file():
+        fd, name = tempfile.mkstemp(prefix="perfeval-rss-")
+        os.close(fd)
+        rss_file = Path(name)
+        cmd = [GNU_TIME, "-f", "%M", "-o", str(rss_file), *cmd]
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out: list[bytes] = []
-    err: list[bytes] = []
-    readers = [
-        threading.Thread(target=lambda: out.append(proc.stdout.read() if proc.stdout else b"")),
-        threading.Thread(target=lambda: err.append(proc.stderr.read() if proc.stderr else b"")),
-    ]
-    for t in readers:
-        t.start()
-    killer = threading.Timer(timeout, proc.kill)
-    killer.start()
     try:
-        _, status, usage = os.wait4(proc.pid, 0)
-    finally:
-        killer.cancel()
+        proc = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, timeout=timeout)
+        code, out, err = proc.returncode, proc.stdout, proc.stderr
+    except subprocess.TimeoutExpired as exc:
+        code, out, err = -9, exc.stdout or b"", (exc.stderr or b"") + f"\n超时（{timeout} s）".encode()
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    for t in readers:
-        t.join()
+    rss_mb = float("nan")
+    if rss_file is not None:
+        lines = rss_file.read_text(encoding="utf-8", errors="replace").split()
+        rss_file.unlink(missing_ok=True)
+        if lines and lines[-1].isdigit():
+            rss_mb = int(lines[-1]) / 1024
     return Run(
-        code=proc.returncode,
+        code=code,
         seconds=seconds,
-        stdout=b"".join(out).decode("utf-8", "replace"),
-        stderr=b"".join(err).decode("utf-8", "replace"),
-        max_rss_mb=usage.ru_maxrss / 1024,
+        stdout=out.decode("utf-8", "replace"),
+        stderr=err.decode("utf-8", "replace"),
+        max_rss_mb=rss_mb,
     )
 
 
