@@ -21,8 +21,9 @@ def test_killed_writer_loses_no_reported_edit(tmp_path: Path, run: int) -> None:
 
 def test_the_check_would_notice_a_lost_edit(tmp_path: Path) -> None:
     """The verifier is not vacuous: claiming an edit that never reached the database is reported."""
-    result = crash_run(tmp_path / "perfeval.db", 0.1)
-    assert result.problems == [] and result.reported > 20
+    # Long enough for some commits even on a loaded machine; the claim below adds 30 that never happened.
+    result = crash_run(tmp_path / "perfeval.db", 0.5)
+    assert result.problems == [] and result.reported > 0
     claimed = list(range(result.reported + 30))  # pretend 30 more commits had returned
     fake = RunResult(0.0, len(claimed), 0.0)
     verify(tmp_path / "perfeval.db", claimed, fake)
