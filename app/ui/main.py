@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 if TYPE_CHECKING:
@@ -45,6 +45,15 @@ def load_font(app: QApplication, point_size: float = 10.0) -> str | None:
     font.setPointSizeF(point_size)
     app.setFont(font)
     return families[0]
+
+
+def set_app_icon(app: QApplication) -> None:
+    """Window/taskbar icon (resources/icons, drawn by installer/make_icon.py); the desktop file name lets
+    Linux docks (Wayland) match the window to the installed perfeval-desk.desktop entry."""
+    icon = font_path().parents[1] / "icons" / "perfeval.png"
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    app.setDesktopFileName("perfeval-desk")
 
 
 def install_excepthook() -> None:
@@ -128,6 +137,7 @@ def run_gui(argv: list[str]) -> int:
         app = QApplication([sys.argv[0] if sys.argv else "perfeval"])
     app.setApplicationName("PerfEval Desk")
     load_font(app)
+    set_app_icon(app)
     install_excepthook()
     db = open_db_with_dialogs(Path(args.db) if args.db else None)
     if db is None:
