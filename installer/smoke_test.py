@@ -208,6 +208,10 @@ def step_export(bundle: Path, env: dict[str, str], tmp: Path, report: Report) ->
     expect(out.is_file() and out.read_bytes().startswith(b"%PDF-"), "导出的文件不是 PDF", result)
     fonts = embedded_fonts(out)
     expect(any("wenquanyi" in f.lower() or "wqy" in f.lower() for f in fonts), f"PDF 未嵌入文泉驿字体：{fonts}")
+    from pypdf import PdfReader
+
+    first_page = PdfReader(out).pages[0].extract_text() or ""
+    expect("中共岳阳市委组织部" in first_page, f"PDF 第1页读不出单位名称（字形映射有误？）：{first_page[:200]!r}")
     report.figures["export_pdf_s"] = f"{result.seconds:.2f}"
     report.ok(f"PDF 导出（草稿）：{out.stat().st_size // 1024} KB，嵌入字体 {sorted(fonts)}，{result.seconds:.2f} s")
     # Excel and Word too: each library brings its own data files (python-docx's templates) to get wrong.
