@@ -7,9 +7,6 @@ libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 li
 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1 libglib2.0-0"
 # Tests also take screenshots on a virtual screen and render PDFs to PNG.
 TEST_DEBS="xvfb xauth poppler-utils"
-# The bundle smoke test (installer/smoke_test.py) also compiles the Windows installer script with NSIS and runs
-# it (install + uninstall) under Wine.
-BUILD_DEBS="nsis wine64"
 
 install_debs() {
     command -v apt-get >/dev/null 2>&1 || { echo "（非Debian系统：请自行安装Qt运行库）"; return 0; }
@@ -35,3 +32,7 @@ ensure_venv() {
         .venv/bin/python -m pip install -q --upgrade pip
     fi
 }
+
+# The bundle smoke test (installer/smoke_test.py) also compiles the Windows installer script with NSIS and runs
+# it (install + uninstall) under Wine.
+BUILD_DEBS="nsis wine64"
