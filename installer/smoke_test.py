@@ -1,6 +1,6 @@
 """Smoke test of the Linux bundle: build it, unpack the .tar.gz somewhere else, and run what a clerk runs.
 
-    python installer/smoke_test.py             # build + test (≈1 min)
+    python installer/smoke_test.py             # build + test (≈1½ min)
     python installer/smoke_test.py --no-build  # test the existing installer/dist/*.tar.gz
     python installer/smoke_test.py --runs 10   # more timing runs for docs/benchmarks.md
 

@@ -1,4 +1,4 @@
-"""The bundle smoke test builds with PyInstaller (≈1 min): deselected unless asked for with ``-m slow``.
+"""The bundle smoke test builds with PyInstaller (≈1½ min): deselected unless asked for with ``-m slow``.
 
 Only this folder's ``slow`` tests are affected (the icon test here is fast and always runs).
 

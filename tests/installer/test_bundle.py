@@ -1,6 +1,6 @@
 """Build the Linux bundle with PyInstaller and run it as a clerk would (installer/smoke_test.py).
 
-Slow (≈1 min) and deselected by default: ``QT_QPA_PLATFORM=offscreen python -m pytest -m slow tests/installer``.
+Slow (≈1½ min) and deselected by default: ``QT_QPA_PLATFORM=offscreen python -m pytest -m slow tests/installer``.
 """
 
 from __future__ import annotations
