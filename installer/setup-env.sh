@@ -34,5 +34,5 @@ ensure_venv() {
 }
 
 # The bundle smoke test (installer/smoke_test.py) also compiles the Windows installer script with NSIS and runs
-# it (install + uninstall) under Wine.
-BUILD_DEBS="nsis wine64"
+# it (install + uninstall) under Wine, and validates the .desktop entry.
+BUILD_DEBS="nsis wine64 desktop-file-utils"

@@ -298,13 +298,17 @@ def step_install(bundle: Path, env: dict[str, str], tmp: Path, report: Report) -
     expect(entry.is_file(), "install.sh 未写入菜单项", result)
     text = entry.read_text(encoding="utf-8")
     expect(f'Exec="{prefix}/PerfEvalDesk"' in text and "@PREFIX@" not in text, f".desktop 路径不对：\n{text}")
+    validator = shutil.which("desktop-file-validate")  # Debian package desktop-file-utils
+    if validator:
+        valid = run([validator, str(entry)], env=env, cwd=tmp)
+        expect(valid.code == 0 and not valid.stdout.strip(), "desktop-file-validate 报告问题", valid)
     check = run([str(home / ".local/bin/perfeval"), "--help"], env=env, cwd=tmp)
     expect(check.code == 0, "安装后 ~/.local/bin/perfeval 不能运行", check)
     result = run(["sh", str(prefix / "uninstall.sh")], env=env, cwd=tmp)
     expect(result.code == 0, "uninstall.sh 失败", result)
     expect(not prefix.exists() and not entry.exists(), "卸载后仍有程序文件或菜单项", result)
     expect(_content(data_dir / "perfeval.db") == b"clerk's data", "卸载动了用户数据库！", result)
-    report.ok("install.sh 装到临时目录并写入菜单项；uninstall.sh 删除程序、保留数据库")
+    report.ok("install.sh 装到临时目录并写入菜单项（.desktop 校验通过）；uninstall.sh 删除程序、保留数据库")
 
 
 def step_nsis(bundle: Path, tmp: Path, report: Report) -> None:
