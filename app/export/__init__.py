@@ -29,8 +29,12 @@ class ExportError(Exception):
     """The file could not be written (disk full, no permission…); the message is Chinese."""
 
 
-def export_packet(packet: Packet, fmt: str, out: Path, *, draft: bool = False) -> Path:
+def export_packet(
+    packet: Packet, fmt: str, out: Path, *, draft: bool = False, warnings: list[str] | None = None
+) -> Path:
     """Write the printable packet (all 附件 in one file) to ``out``; returns the path written.
+
+    ``warnings`` (optional) collects notes for the clerk, e.g. characters the font cannot print.
 
     Raises :class:`ExportRefused` for a final print while errors remain, :class:`ValueError` for an
     unknown format, :class:`ExportError` when the file cannot be written.  The file is written to a
@@ -51,16 +55,18 @@ def export_packet(packet: Packet, fmt: str, out: Path, *, draft: bool = False) -
         if fmt == "pdf":
             from app.export.pdf import write_pdf
 
-            write_pdf(doc, tmp)
+            notes = write_pdf(doc, tmp)
         elif fmt == "xlsx":
             from app.export.xlsx import write_xlsx
 
-            write_xlsx(doc, tmp)
+            notes = write_xlsx(doc, tmp)
         else:
             from app.export.docx import write_docx
 
-            write_docx(doc, tmp)
+            notes = write_docx(doc, tmp)
         tmp.replace(out)
+        if warnings is not None:
+            warnings.extend(notes)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"无法写入 {out}（{exc.strerror or exc}）") from exc

@@ -210,10 +210,7 @@ class _Builder:
     def number(self, path: str, kind: Kind, *, colspan: int = 1, blank: str = "") -> Cell:
         """An input cell: the typed number at the form's precision; unreadable text is printed as typed."""
         parsed = self.ev.cells.get(path)
-        if path not in self.ev.cells.parsed:
-            raw = None
-        else:
-            raw = self.ev.cells.raws.get(path)
+        raw = self.ev.cells.raws.get(path)
         if parsed.error:
             return Cell(str(raw).strip(), kind, None, path=path, align=ALIGN_RIGHT, colspan=colspan)
         if parsed.value is None:
@@ -315,7 +312,7 @@ class _Builder:
         return [(label, values.get(key, "")) for key, label in report_form.FOOTER_LABELS]
 
     # -- 附件2 / 附件3 shared --------------------------------------------------------------------
-    _WIDE = [12, 22, 24, 60, 30, 40, 15, 15, 49]  # landscape A4: 267 mm between margins
+    _WIDE: tuple[float, ...] = (12, 22, 24, 60, 30, 40, 15, 15, 49)  # landscape A4: 267 mm between margins
 
     def _score_formula(self, prefix: str) -> Formula | None:
         rule = self.p.scoring_rule
@@ -379,9 +376,9 @@ class _Builder:
               self.derived(f"{prefix}.total_score", Kind.SCORE, Formula("sum", scores)),
               Cell(""))
         # center the 分值/得分 of the total row like the column above
-        for c in g.rows[-1]:
-            if c is not None and c.kind is Kind.SCORE:
-                c.align = ALIGN_CENTER
+        for total in g.rows[-1]:
+            if total is not None and total.kind is Kind.SCORE:
+                total.align = ALIGN_CENTER
 
     # -- 附件2 -----------------------------------------------------------------------------------
     def self_eval(self) -> Part:
@@ -398,7 +395,8 @@ class _Builder:
               self.number("self_eval.weight", Kind.SCORE),
               self.derived("self_eval.execution_rate", Kind.RATE, rate),
               self._score_cell("self_eval"))
-        g.add(self.label(self_eval_form.INCOME_HEADER, colspan=4), self.label(self_eval_form.SPENDING_HEADER, colspan=4))
+        g.add(self.label(self_eval_form.INCOME_HEADER, colspan=4),
+              self.label(self_eval_form.SPENDING_HEADER, colspan=4))
         income = list(self_eval_form.INCOME_LABELS.items())
         spending = list(self_eval_form.SPENDING_LABELS.items())
         for i, (key, text) in enumerate(income):
@@ -420,7 +418,8 @@ class _Builder:
         p = f"projects[{n}]"
         g = Grid(list(self._WIDE))
         g.add(self.head(project_form.NAME_LABEL, colspan=2), self.text(proj.name, f"{p}.name", colspan=7))
-        g.add(self.head(project_form.SUPERVISOR_LABEL, colspan=2), self.text(proj.supervisor, f"{p}.supervisor", colspan=3),
+        g.add(self.head(project_form.SUPERVISOR_LABEL, colspan=2),
+              self.text(proj.supervisor, f"{p}.supervisor", colspan=3),
               self.head(project_form.IMPLEMENTER_LABEL), self.text(proj.implementer, f"{p}.implementer", colspan=3))
         g.add(self.head(project_form.FUNDS_HEADER, rowspan=5), Cell("", colspan=2),
               *(self.head(c.label) for c in (*project_form.FUND_COLUMNS, *project_form.SCORE_COLUMNS)))

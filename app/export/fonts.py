@@ -35,7 +35,7 @@ def font_path() -> Path:
 @cache
 def covered() -> frozenset[int]:
     """Code points the bundled face maps to a glyph (its cmap)."""
-    from fontTools.ttLib import TTCollection
+    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
 
     with TTCollection(str(font_path()), lazy=True) as collection:
         cmap = collection.fonts[SUBFONT_INDEX].getBestCmap()

@@ -70,7 +70,8 @@ def check_container(path: Path, source: str) -> None:
     if size > MAX_FILE_BYTES:
         raise PackageError(source, [Problem("", f"文件过大（{size // 1024 // 1024} MB），不是填好的绩效自评模板")])
     if not zipfile.is_zipfile(path):
-        raise PackageError(source, [Problem("", "不是Excel（.xlsx）文件，或文件已损坏（旧版.xls请先在Excel/WPS中另存为.xlsx）")])
+        raise PackageError(source, [Problem("", "不是Excel（.xlsx）文件，或文件已损坏"
+                                                "（旧版.xls请先在Excel/WPS中另存为.xlsx）")])
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
@@ -156,6 +157,12 @@ class _Sheet:
             if isinstance(v, str) and pred(norm(v)):
                 return r, c
         return None
+
+    def find_label(self, label: str, rows: range | None = None, *, suffix: bool = False) -> tuple[int, int] | None:
+        """The first cell whose normalized text equals (or ends with) ``label`` (already normalized)."""
+        if suffix:
+            return self.find(lambda t: t.endswith(label), rows)
+        return self.find(lambda t: t == label, rows)
 
     def row_cells(self, r: int) -> list[tuple[int, Any]]:
         return sorted((c, v) for (rr, c), v in self.values.items() if rr == r and v is not None and v != "")
@@ -282,7 +289,7 @@ def _read_basic(sheet: _Sheet, packet: Packet) -> None:
     # 财政供养人员情况
     for col in basic_form.STAFF_COLUMNS:
         label = norm(col.title(year)).removeprefix(str(year) + "年")
-        pos = sheet.find(lambda t, label=label: t.endswith(label))
+        pos = sheet.find_label(label, suffix=True)
         if pos is None:
             sheet.problems.append(Problem(f"工作表“{sheet.name}”", f"找不到“{col.title(year)}”栏"))
             continue
@@ -303,8 +310,8 @@ def _read_basic(sheet: _Sheet, packet: Packet) -> None:
                 cols[col.key] = c
     if len(cols) < 3:
         found = [str(v) for _, v in sheet.row_cells(hr)]
-        sheet.problems.append(Problem(sheet.where(hr, head[1]),
-                                      f"经费表头应为{year - 1}年决算数/{year}年预算数/{year}年决算数，实际为“{'、'.join(found)}”"))
+        expected = f"{year - 1}年决算数/{year}年预算数/{year}年决算数"
+        sheet.problems.append(Problem(sheet.where(hr, head[1]), f"经费表头应为{expected}，实际为“{'、'.join(found)}”"))
         return
     label_col = head[1]
     in_projects = False
@@ -331,7 +338,8 @@ def _read_basic(sheet: _Sheet, packet: Packet) -> None:
             else:
                 plain = re.sub(r"^\d+[、.．]", "", norm(name))
                 kind = {"业务工作经费": "business", "运行维护经费": "operation"}.get(plain, "special")
-                b.project_lines.append(ProjectLine(name=name, kind=kind, **values))
+                b.project_lines.append(ProjectLine(name=name, kind=kind, prior=values.get("prior"),
+                                                   budget=values.get("budget"), actual=values.get("actual")))
         else:
             sheet.problems.append(Problem(sheet.where(r, label_col), f"无法识别的经费行“{raw_label}”"))
     if end is not None:
@@ -504,7 +512,7 @@ def _read_project(sheet: _Sheet, packet: Packet) -> None:
     proj = Project()
     for label, attr in ((project_form.NAME_LABEL, "name"), (project_form.SUPERVISOR_LABEL, "supervisor"),
                         (project_form.IMPLEMENTER_LABEL, "implementer")):
-        pos = sheet.find(lambda t, label=label: t == norm(label))
+        pos = sheet.find_label(norm(label))
         if pos is not None:
             texts = _texts_after(sheet, pos[0], pos[1], 1)
             value = texts[0] if texts and norm(texts[0]) not in (norm(project_form.IMPLEMENTER_LABEL),) else ""
@@ -516,7 +524,9 @@ def _read_project(sheet: _Sheet, packet: Packet) -> None:
     cols = _header_cols(sheet, head[0], {c.key: c.label for c in (*project_form.FUND_COLUMNS,
                                                                   *project_form.SCORE_COLUMNS)})
     for row_key, label in project_form.FUND_ROW_LABELS.items():
-        pos = sheet.find(lambda t, label=label: _fund_label(t) == _fund_label(label), range(head[0] + 1, head[0] + 6))
+        pos = sheet.find_label(norm(label), range(head[0] + 1, head[0] + 6))
+        if pos is None and label.startswith("其中："):
+            pos = sheet.find_label(norm(label.removeprefix("其中：")), range(head[0] + 1, head[0] + 6))
         if pos is None:
             continue
         r = pos[0]
@@ -566,7 +576,8 @@ def read_template_file(path: str | Path) -> Packet:
     sheets = _load(p, source)
     forms = list(_iter_kinds(sheets))
     if not any(kind in ("basic", "self_eval") for kind, _ in forms):
-        raise PackageError(source, [Problem("", "没有找到附件1 基础数据表或附件2 部门整体支出绩效自评表（请使用官方模板）")])
+        missing = "没有找到附件1 基础数据表或附件2 部门整体支出绩效自评表（请使用官方模板）"
+        raise PackageError(source, [Problem("", missing)])
     packet = Packet()
     packet.basic.project_lines = []
     years = [y for _, sheet in forms if (y := _year_of(sheet)) is not None]
