@@ -365,7 +365,7 @@ class _Builder:
                 self.number(f"{p}.score", Kind.SCORE),
                 self.text(ind.deviation, f"{p}.deviation"),
             ]
-            for c in cells[-4:-2]:
+            for c in cells[-3:-1]:  # 分值, 得分
                 c.align = ALIGN_CENTER
             g.add(*cells)
         weights = tuple(f"{p}.weight" for p in [prefix] + [f"{prefix}.indicators[{i}]" for i, _ in shown])
