@@ -8,7 +8,7 @@ from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
-from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -100,13 +100,21 @@ def _part(doc: Any, part: Part) -> None:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    for row in table.rows:
-        for c, cell in enumerate(row.cells):
-            cell.width = widths[c]
+    # table.cell() rebuilds the whole cell list on every call (quadratic); take the list once, before the
+    # merges — merged regions never overlap, so the cached cells stay valid for the corners we use
+    flat = table._cells
+    n = grid.ncols
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the tblGrid widths: LibreOffice/WPS lay the table out from these
+    for row in table.rows:  # like the official forms: rows at least 6 mm, taller when the text wraps
+        row.height = Mm(6)
+        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    for i, docx_cell in enumerate(flat):
+        docx_cell.width = widths[i % n]
     for r, c, cell in grid.cells():
-        target = table.cell(r, c)
+        target = flat[r * n + c]
         if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(table.cell(r + cell.rowspan - 1, c + cell.colspan - 1))
+            target = target.merge(flat[(r + cell.rowspan - 1) * n + c + cell.colspan - 1])
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         p = target.paragraphs[0]
         p.alignment = _ALIGN.get(cell.align, WD_ALIGN_PARAGRAPH.CENTER)
