@@ -154,6 +154,9 @@ def test_cover_and_footer(exports: dict[tuple[str, str], Path]) -> None:
     assert "2024年度中共岳阳市委组织部整体支出绩效自评报告" in cover
     assert "2025年6月25日" in cover  # unit.date 2025-06-25
     assert "填表人：" in pages[0] and "单位负责人签字：" in pages[0]
+    # the budget-vs-execution chart of the report, with its legend
+    chart = next(p for p in pages if "图1预算数与执行数对比（万元）" in p)
+    assert "预算数" in chart and "执行数" in chart and "部门整体" in chart
 
 
 def long_packet(n: int) -> Packet:
