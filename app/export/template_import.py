@@ -502,9 +502,9 @@ def _labelled_number(sheet: _Sheet, label: str) -> Raw:
                 return None
             return rest
         right = [(cc, vv) for cc, vv in sheet.row_cells(r) if cc > c]
-        if right and not (isinstance(right[0][1], str) and right[0][1].strip().endswith(("：", ":"))):
+        if right and not (isinstance(right[0][1], str) and re.search("[:：]", right[0][1])):
             return sheet.number(r, right[0][0], Kind.MONEY)
-        return None
+        return None  # the neighbour is the next label (“项目支出：949.09”): this one is blank
     return None
 
 
