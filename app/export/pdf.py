@@ -41,6 +41,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from app.domain.numbers import Kind
 from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Cell, Grid, Part, PrintDocument, ReportDoc
 from app.export.fonts import FONT_NAME, SUBFONT_INDEX, Coverage, font_path
 
@@ -125,12 +126,16 @@ class _Writer:
         head_h = sum(_height(f, width) for f in head)
         widths = _scaled(part.grid, width)
         heights = self._row_heights(part.grid, widths)
-        chunks = _paginate(part.grid, heights, first=height - head_h - 4, other=height - 4)
+        repeat_h = max((heights[r] for r in part.grid.repeat), default=0.0)
+        grid = self._split_tall_rows(part.grid, widths, heights, height - repeat_h - 12)
+        if grid is not part.grid:
+            heights = self._row_heights(grid, widths)
+        chunks = _paginate(grid, heights, first=height - head_h - 4, other=height - 4)
         out: list[Flowable] = list(head)
         for n, rows in enumerate(chunks):
             if n:
                 out.append(PageBreak())
-            out.append(self._table(part.grid, rows, widths, heights))
+            out.append(self._table(grid, rows, widths, heights))
         tail: list[Flowable] = [self.p(note, self.st.note) for note in part.notes]
         if part.footer:
             tail.append(Spacer(1, 8))
@@ -160,6 +165,71 @@ class _Writer:
             if h > have:
                 heights[r + n - 1] += h - have
         return heights
+
+    def _split_tall_rows(self, grid: Grid, widths: list[float], heights: list[float], limit: float) -> Grid:
+        """A row taller than a page (a pasted essay in 偏差原因) cannot be placed: cut its long cells into
+        pieces that fit and continue them in inserted rows; spans over the row grow with it."""
+        if all(h <= limit for h in heights):
+            return grid
+        rows = [list(row) for row in grid.rows]
+        repeat = list(grid.repeat)
+        r = 0
+        while r < len(rows):
+            pieces: dict[int, list[str]] = {}
+            for c, cell in enumerate(rows[r]):
+                if cell is None or cell.rowspan > 1:
+                    continue
+                w = sum(widths[c : c + cell.colspan]) - 2 * PAD_X
+                if self._cell_height(cell, w) > limit:
+                    pieces[c] = self._cut(cell, w, limit)
+            extra = max((len(p) for p in pieces.values()), default=1) - 1
+            if extra <= 0:
+                r += 1
+                continue
+            for rr in range(r + 1):  # spans covering row r (starting at or above it) grow
+                for cell in rows[rr]:
+                    if cell is not None and cell.rowspan > 1 and rr + cell.rowspan > r:
+                        cell.rowspan += extra
+            new_rows: list[list[Cell | None]] = [[None] * grid.ncols for _ in range(extra)]
+            for c, cell in enumerate(rows[r]):
+                if cell is None or cell.rowspan > 1:
+                    continue
+                if c not in pieces and cell.kind is Kind.TEXT:
+                    cell.rowspan = extra + 1  # a short label spans the pieces: printed again on each page
+                    continue
+                parts = pieces.get(c, [cell.text])  # figures print once, on the first piece
+                cell.text = parts[0]
+                for k in range(extra):
+                    text = parts[k + 1] if k + 1 < len(parts) else ""
+                    new_rows[k][c] = Cell(text, cell.kind, align=cell.align, indent=cell.indent, colspan=cell.colspan)
+            rows[r + 1 : r + 1] = new_rows
+            repeat = [x + extra if x > r else x for x in repeat]
+            r += extra + 1
+        return Grid(list(grid.widths), rows, repeat)
+
+    def _cell_height(self, cell: Cell, width: float) -> float:
+        return float(self._cell_para(cell).wrap(width, 10_000)[1]) + 2 * PAD_Y + 1
+
+    def _cut(self, cell: Cell, width: float, limit: float) -> list[str]:
+        """The cell's text in pieces that each fit ``limit`` points (binary search on the length)."""
+        out: list[str] = []
+        rest = cell.text
+        while rest:
+            probe = Cell(rest, align=cell.align, indent=cell.indent)
+            if self._cell_height(probe, width) <= limit:
+                out.append(rest)
+                break
+            lo, hi = 1, len(rest)
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                probe.text = rest[:mid]
+                if self._cell_height(probe, width) <= limit:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            out.append(rest[:lo])
+            rest = rest[lo:]
+        return out
 
     def _table(self, grid: Grid, rows: list[int], widths: list[float], heights: list[float]) -> Table:
         sub = clip(grid, rows)

@@ -214,3 +214,15 @@ def test_money_printed_with_two_decimals() -> None:
     assert cells["basic.funds.three_public.budget"].text == "38.00"
     assert cells["basic.funds.three_public.budget"].value == Decimal("38")
     assert cells["basic.staff.authorized"].kind is Kind.COUNT
+
+
+def test_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
+    packet = seed_packet("seed_004")
+    essay = "".join(f"第{i}条：因年中政策调整，项目实施进度较计划推迟，已采取措施加快执行。" for i in range(1, 121))
+    packet.self_eval.indicators[0].deviation = essay
+    packet.self_eval.indicators[0].score = "0"  # a score below the weight: the reason is required anyway
+    out = export_packet(packet, "pdf", tmp_path / "essay.pdf", draft=True)
+    text = body_text(out)
+    # every sentence is printed (pieces on consecutive pages join up), nothing is cut off
+    assert all(f"第{i}条：" in text for i in range(1, 121))
+    assert flat(packet.self_eval.indicators[1].name) in text
