@@ -13,6 +13,7 @@ never the stated one — a final print is refused anyway while a stated figure d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -26,6 +27,13 @@ from app.domain.model import Indicator, Packet, Target
 from app.domain.numbers import NOT_APPLICABLE, Kind, format_value, parse_number
 
 ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT = "left", "center", "right"
+#: control characters (pasted from old Excel/WPS files) that XML, and so xlsx/docx, cannot hold
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean(text: str) -> str:
+    """Printable text: vertical tabs/form feeds become line breaks, other control characters go."""
+    return _CONTROL.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n").replace("\r\n", "\n"))
 
 
 @dataclass(frozen=True)
@@ -54,6 +62,9 @@ class Cell:
     indent: int = 0
     colspan: int = 1
     rowspan: int = 1
+
+    def __post_init__(self) -> None:
+        self.text = clean(self.text)
 
     @property
     def ref(self) -> str | None:
@@ -168,6 +179,22 @@ class PrintDocument:
     draft: bool
     parts: list[Part]
     report: ReportDoc
+
+    def __post_init__(self) -> None:
+        """Clean every free text that is not a cell (cells clean themselves)."""
+        self.title, self.unit = clean(self.title), clean(self.unit)
+        for part in self.parts:
+            part.title, part.unit_line = clean(part.title), clean(part.unit_line)
+            part.notes = [clean(n) for n in part.notes]
+            part.footer = [(label, clean(value)) for label, value in part.footer]
+        r = self.report
+        r.title, r.unit_name, r.date_line = clean(r.title), clean(r.unit_name), clean(r.date_line)
+        for ch in r.chapters:
+            ch.title = clean(ch.title)
+            ch.paragraphs = [clean(p) for p in ch.paragraphs]
+            for t in ch.tables:
+                t.rows = [[clean(x) for x in row] for row in t.rows]
+        r.chart = [(clean(label), b, e) for label, b, e in r.chart]
 
     def texts(self) -> list[str]:
         """Every string printed (for glyph coverage checks)."""

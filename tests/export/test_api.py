@@ -43,3 +43,22 @@ def test_overwrites_existing_file_atomically(tmp_path: Path) -> None:
     assert export_packet(seed_packet("seed_004"), "pdf", out) == out
     assert out.read_bytes().startswith(b"%PDF")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["x.pdf"]  # no temporary left behind
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_new_empty_packet_and_pasted_control_characters(fmt: str, tmp_path: Path) -> None:
+    from app.domain.model import Indicator, Packet, ReportSection
+
+    empty = export_packet(Packet(), fmt, tmp_path / f"empty.{fmt}", draft=True)
+    assert empty.stat().st_size > 1000
+    nasty = Packet()
+    nasty.unit.name = "<测试&单位>\x0b\x01"  # pasted from an old spreadsheet: XML cannot hold \x01
+    nasty.self_eval.indicators = [Indicator(level1="产出指标", name="甲\x07乙")]
+    nasty.report.sections = [ReportSection("一、基本情况", "第一段\x0c第二段")]
+    out = export_packet(nasty, fmt, tmp_path / f"nasty.{fmt}", draft=True)
+    if fmt == "xlsx":
+        from app.export.template_import import read_template_file
+
+        back = read_template_file(out)
+        assert back.unit.name == "<测试&单位>"
+        assert [i.name for i in back.self_eval.indicators] == ["甲乙"]
