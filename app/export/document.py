@@ -13,8 +13,9 @@ never the stated one — a final print is refused anyway while a stated figure d
 
 from __future__ import annotations
 
+import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from app.domain.evaluate import Evaluation, evaluate
@@ -179,6 +180,8 @@ class PrintDocument:
     draft: bool
     parts: list[Part]
     report: ReportDoc
+    #: packet settings that no printed cell shows (kept in the Excel file's properties for the import)
+    settings: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Clean every free text that is not a cell (cells clean themselves)."""
@@ -567,4 +570,6 @@ def build_document(packet: Packet, evaluation: Evaluation | None = None, *, draf
     b = _Builder(packet, ev)
     parts = [b.basic(), b.self_eval(), *(b.project(n) for n in range(len(packet.projects)))]
     title = f"{packet.year}年度{packet.unit.name}部门整体支出绩效自评材料"
-    return PrintDocument(title, packet.unit.name, packet.year, draft, parts, b.report())
+    rule = json.dumps(asdict(packet.scoring_rule), ensure_ascii=False)
+    settings = {"template": packet.template, "scoring_rule": rule}
+    return PrintDocument(title, packet.unit.name, packet.year, draft, parts, b.report(), settings)

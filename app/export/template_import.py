@@ -15,6 +15,7 @@ expansion, external entities), and the number of rows/cells of every sheet.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 import warnings
@@ -208,7 +209,7 @@ def _plain_number(v: float | int) -> str:
     return repr(v)  # shortest round-trip text: 11.72, not 11.7199999
 
 
-def _load(path: Path, source: str) -> list[_Sheet]:
+def _load(path: Path, source: str) -> tuple[list[_Sheet], dict[str, str]]:
     import openpyxl
 
     with warnings.catch_warnings():
@@ -239,7 +240,39 @@ def _load(path: Path, source: str) -> list[_Sheet]:
                 if cell.alignment is not None and cell.alignment.indent:
                     indents[key] = cell.alignment.indent
         sheets.append(_Sheet(ws_f.title, values, formulas, indents, ws_f.max_row, ws_f.max_column))
-    return sheets
+    settings: dict[str, str] = {}
+    for prop in getattr(wb_f, "custom_doc_props", None) or []:
+        name, value = getattr(prop, "name", ""), getattr(prop, "value", None)
+        if isinstance(name, str) and name.startswith("PerfEval.") and isinstance(value, str):
+            settings[name.removeprefix("PerfEval.")] = value
+    return sheets, settings
+
+
+def _apply_settings(packet: Packet, settings: dict[str, str]) -> None:
+    """Settings this program's export keeps in the file properties (a hand-filled template has none)."""
+    from app.domain.forms.self_eval import LAYOUTS
+    from app.domain.model import Band, ScoringRule
+    from app.domain.scoring import RULE_KINDS
+
+    if settings.get("template") in LAYOUTS:
+        packet.template = settings["template"]
+    try:
+        rule = json.loads(settings.get("scoring_rule", "null"))
+    except ValueError:
+        return
+    if not isinstance(rule, dict) or rule.get("kind") not in RULE_KINDS:
+        return
+    k = rule.get("k")
+    bands = rule.get("bands") or []
+    if not isinstance(bands, list) or not all(isinstance(b, dict) for b in bands):
+        return
+    raw = (str, int, float, type(None))
+    if not isinstance(k, raw) or isinstance(k, bool):
+        return
+    if not all(isinstance(b.get("min"), raw) and isinstance(b.get("ratio"), raw) for b in bands):
+        return
+    packet.scoring_rule = ScoringRule(kind=rule["kind"], k=k,
+                                      bands=[Band(min=b.get("min"), ratio=b.get("ratio")) for b in bands])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -573,7 +606,7 @@ def read_template_file(path: str | Path) -> Packet:
     p = Path(path)
     source = str(path)
     check_container(p, source)
-    sheets = _load(p, source)
+    sheets, settings = _load(p, source)
     forms = list(_iter_kinds(sheets))
     if not any(kind in ("basic", "self_eval") for kind, _ in forms):
         missing = "没有找到附件1 基础数据表或附件2 部门整体支出绩效自评表（请使用官方模板）"
@@ -590,6 +623,9 @@ def read_template_file(path: str | Path) -> Packet:
         readers[kind](sheet, packet)
         _read_footer(sheet, packet)
         problems += sheet.problems
+    if any(ind.level1 == "成本指标" for ind in packet.self_eval.indicators):
+        packet.template = "cost_level1"  # 成本指标 as its own 一级 (seed 004)
+    _apply_settings(packet, settings)
     if problems:
         raise PackageError(source, problems)
     return packet

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
@@ -43,6 +44,7 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 #: the first table row of every form sheet (after 附件N, the title and the unit line); the import relies on
 #: labels, not on this, but keeping it fixed makes the files easy to compare
+SETTINGS_PREFIX = "PerfEval."
 DRAFT_HEADER = "草稿（未经审核，不得作为正式材料报送）"
 
 
@@ -269,6 +271,8 @@ def write_xlsx(doc: PrintDocument, out: Path) -> list[str]:
     if default is not None:
         wb.remove(default)
     wb.calculation = CalcProperties(fullCalcOnLoad=True)
+    for key, value in doc.settings.items():  # read back by the template import
+        wb.custom_doc_props.append(StringProperty(name=f"{SETTINGS_PREFIX}{key}", value=value))
     props: Any = wb.properties
     props.title = doc.title
     props.creator = "PerfEval Desk"
