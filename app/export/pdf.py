@@ -48,7 +48,7 @@ from app.export.fonts import FONT_NAME, SUBFONT_INDEX, Coverage, font_path
 MARGIN_X = 15 * mm
 MARGIN_TOP = 14 * mm
 MARGIN_BOTTOM = 16 * mm
-PAD_X, PAD_Y = 2.5, 2.5
+PAD_X, PAD_Y = 2.5, 1.8
 MIN_ROW = 16.0
 WATERMARK = "草稿"
 
