@@ -92,7 +92,7 @@ class _Styles:
         return cls(
             cell=cell,
             attachment=_style("attachment", 12),
-            title=_style("title", 16, TA_CENTER, spaceBefore=2, spaceAfter=8),
+            title=_style("title", 16, TA_CENTER, spaceBefore=2, spaceAfter=5),
             unit=_style("unit", 10.5, spaceAfter=4),
             note=_style("note", 9, spaceBefore=4),
             footer=_style("footer", 10.5),
@@ -130,16 +130,17 @@ class _Writer:
         grid = self._split_tall_rows(part.grid, widths, heights, height - repeat_h - 12)
         if grid is not part.grid:
             heights = self._row_heights(grid, widths)
-        chunks = _paginate(grid, heights, first=height - head_h - 4, other=height - 4)
+        tail: list[Flowable] = [self.p(note, self.st.note) for note in part.notes]
+        if part.footer:
+            tail.append(Spacer(1, 5))
+            tail.append(self._footer(part.footer, width))
+        tail_h = sum(_height(f, width) for f in tail)
+        chunks = _paginate(grid, heights, first=height - head_h - 4, other=height - 4, tail=tail_h)
         out: list[Flowable] = list(head)
         for n, rows in enumerate(chunks):
             if n:
                 out.append(PageBreak())
             out.append(self._table(grid, rows, widths, heights))
-        tail: list[Flowable] = [self.p(note, self.st.note) for note in part.notes]
-        if part.footer:
-            tail.append(Spacer(1, 8))
-            tail.append(self._footer(part.footer, width))
         out.append(KeepTogether(tail))
         return out
 
@@ -382,8 +383,9 @@ def _scaled(grid: Grid, width: float) -> list[float]:
     return [width * w / total for w in grid.widths]
 
 
-def _paginate(grid: Grid, heights: list[float], *, first: float, other: float) -> list[list[int]]:
-    """Cut the rows into pages; a continuation page starts with the latest repeated header row."""
+def _paginate(grid: Grid, heights: list[float], *, first: float, other: float, tail: float = 0) -> list[list[int]]:
+    """Cut the rows into pages; a continuation page starts with the latest repeated header row.  The notes
+    and signature footer (``tail`` points) stay on the page of the last row, never alone on a page."""
     pages: list[list[int]] = []
     i, n = 0, len(heights)
     while i < n:
@@ -400,6 +402,10 @@ def _paginate(grid: Grid, heights: list[float], *, first: float, other: float) -
         # nor a lone total row on a page of its own
         if j == n - 1 and j - i > 2:
             j -= 1
+        # the signature footer goes with the last rows: move rows over until it fits
+        while j == n and j - i > 1 and used + tail > cap:
+            j -= 1
+            used -= heights[j]
         if j == i:
             j = i + 1  # a single row taller than a page: printed on its own page, clipped by the frame
         pages.append(header + list(range(i, j)))
