@@ -109,6 +109,7 @@ class _Writer:
     def __init__(self, doc: PrintDocument) -> None:
         self.doc = doc
         self.cov = Coverage()
+        self._heights: dict[tuple[str, str, int, float], float] = {}
         self.st = _Styles.make()
         self.portrait = (A4[0] - 2 * MARGIN_X, A4[1] - MARGIN_TOP - MARGIN_BOTTOM)
         wide = landscape(A4)
@@ -156,7 +157,7 @@ class _Writer:
         spans: list[tuple[int, int, float]] = []
         for r, c, cell in grid.cells():
             w = sum(widths[c : c + cell.colspan]) - 2 * PAD_X
-            h = self._cell_para(cell).wrap(w, 10_000)[1] + 2 * PAD_Y + 1
+            h = self._cell_height(cell, w)
             if cell.rowspan == 1:
                 heights[r] = max(heights[r], h)
             else:
@@ -209,7 +210,13 @@ class _Writer:
         return Grid(list(grid.widths), rows, repeat)
 
     def _cell_height(self, cell: Cell, width: float) -> float:
-        return float(self._cell_para(cell).wrap(width, 10_000)[1]) + 2 * PAD_Y + 1
+        """Height a cell needs at ``width``; measured once per text (cells are measured, then clipped copies
+        are checked again, then reportlab lays them out: building a Paragraph is the costly part)."""
+        key = (cell.text, cell.align, cell.indent, round(width, 2))
+        h = self._heights.get(key)
+        if h is None:
+            h = self._heights[key] = float(self._cell_para(cell).wrap(width, 10_000)[1]) + 2 * PAD_Y + 1
+        return h
 
     def _cut(self, cell: Cell, width: float, limit: float) -> list[str]:
         """The cell's text in pieces that each fit ``limit`` points (binary search on the length)."""
@@ -251,7 +258,7 @@ class _Writer:
         # a span cut at the page edge keeps its label: make sure the clipped span is tall enough
         for r, c, cell in sub.cells():
             w = sum(widths[c : c + cell.colspan]) - 2 * PAD_X
-            need = self._cell_para(cell).wrap(w, 10_000)[1] + 2 * PAD_Y + 1
+            need = self._cell_height(cell, w)
             have = sum(row_heights[r : r + cell.rowspan])
             if need > have:
                 row_heights[r + cell.rowspan - 1] += need - have
