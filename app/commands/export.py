@@ -76,10 +76,14 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"无法创建输出文件夹 {out}（{exc.strerror or exc}）") from None
     outcome = _Outcome()
     progress = _Progress(len(inputs)) if batch and sys.stderr.isatty() else None
+    taken: set[Path] = {p.resolve() for p in inputs}  # never write over an input, nor twice to one name
     for n, path in enumerate(inputs, start=1):
         if progress:
             progress.show(n - 1, path.name)
-        target = out / (path.stem + _suffix(args.fmt)) if batch or out.is_dir() else out
+        target = _unique(out / (path.stem + _suffix(args.fmt)), taken) if batch or out.is_dir() else out
+        if _same_file(target, path):
+            outcome.bad.append(f"{path}：输出文件与输入文件相同，未导出（请用 -o 指定另一个文件或文件夹）")
+            continue
         try:
             packet = load_packet(str(path))
         except UserError as exc:
@@ -140,6 +144,23 @@ def _expand(args: list[str]) -> list[Path]:
         else:
             out.append(p)
     return out
+
+
+def _unique(target: Path, taken: set[Path]) -> Path:
+    """a.json and a.xlsx in one batch must not write the same a.pdf, nor a.json's a.xlsx over the input."""
+    candidate, n = target, 2
+    while candidate.resolve() in taken:
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+        n += 1
+    taken.add(candidate.resolve())
+    return candidate
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _suffix(fmt: str) -> str:

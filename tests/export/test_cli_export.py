@@ -113,3 +113,24 @@ def test_xlsx_template_as_input(capsys: pytest.CaptureFixture[str], tmp_path: Pa
     assert run(capsys, "export", str(DATA / "seed_004.json"), "-f", "xlsx", "-o", str(xlsx))[0] == 0
     code, _, _ = run(capsys, "export", str(xlsx), "-f", "pdf", "-o", str(tmp_path / "t.pdf"))
     assert code == 0 and (tmp_path / "t.pdf").exists()
+
+
+def test_batch_never_overwrites_inputs_or_itself(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(DATA / "seed_004.json", src / "a.json")
+    assert run(capsys, "export", str(src / "a.json"), "-f", "xlsx", "-o", str(src / "a.xlsx"))[0] == 0
+    before = (src / "a.xlsx").read_bytes()
+    # a.json and a.xlsx → a.pdf and a-2.pdf
+    code, _, _ = run(capsys, "export", str(src), "-f", "pdf", "-o", str(tmp_path / "out"))
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a-2.pdf", "a.pdf"]
+    # exporting xlsx into the input folder never writes over the input a.xlsx
+    code, _, _ = run(capsys, "export", str(src), "-f", "xlsx", "-o", str(src))
+    assert code == 0
+    assert (src / "a.xlsx").read_bytes() == before
+    assert sorted(p.name for p in src.iterdir()) == ["a-2.xlsx", "a-3.xlsx", "a.json", "a.xlsx"]
+    # a single export onto its own input is refused
+    code, _, err = run(capsys, "export", str(src / "a.xlsx"), "-f", "xlsx", "-o", str(src / "a.xlsx"))
+    assert code == 2 and "输出文件与输入文件相同" in err
+    assert (src / "a.xlsx").read_bytes() == before
