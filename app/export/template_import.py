@@ -175,6 +175,9 @@ class _Sheet:
         if stated and (r, c) in self.formulas:
             return None
         v = self.get(r, c)
+        if v is None and (r, c) in self.formulas:
+            self.problems.append(Problem(self.where(r, c), "公式没有保存计算结果，请在Excel/WPS中打开并保存后再导入"))
+            return None
         if v is None or v == "":
             return None
         if isinstance(v, bool):

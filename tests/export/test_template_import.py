@@ -227,3 +227,16 @@ def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(PackageError) as info:
         read_template_file(tmp_path / "nope.xlsx")
     assert "不存在" in info.value.one_line()
+
+
+def test_formula_without_a_saved_result_in_an_input_cell(exports: dict[tuple[str, str], Path], tmp_path: Path) -> None:
+    """openpyxl (or a script) wrote a formula into a typed cell and nothing computed it: say so, don't guess."""
+    wb = openpyxl.load_workbook(exports[("seed_000", "xlsx")])
+    ws = wb["附件1"]
+    label = next(c for row in ws.iter_rows() for c in row if c.value == "3、公务接待")
+    ws.cell(label.row, label.column + 1).value = "=1+1.2"
+    path = tmp_path / "nocache.xlsx"
+    wb.save(path)
+    with pytest.raises(PackageError) as info:
+        read_template_file(path)
+    assert "公式没有保存计算结果" in info.value.one_line()
