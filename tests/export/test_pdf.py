@@ -226,3 +226,16 @@ def test_row_taller_than_a_page_continues_on_the_next(tmp_path: Path) -> None:
     # every sentence is printed (pieces on consecutive pages join up), nothing is cut off
     assert all(f"第{i}条：" in text for i in range(1, 121))
     assert flat(packet.self_eval.indicators[1].name) in text
+
+
+@pytest.mark.parametrize("seed", SEED_IDS)
+def test_bundled_font_covers_every_printed_string(seed: str) -> None:
+    from app.export.fonts import Coverage
+
+    cov = Coverage()
+    texts = build_document(seed_packet(seed), draft=True).texts()
+    assert len(texts) > 100
+    for text in texts:
+        cov.printable(text)
+    assert cov.missing == set()
+    assert cov.warning() is None
