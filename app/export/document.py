@@ -28,6 +28,7 @@ from app.domain.model import Indicator, Packet, Target
 from app.domain.numbers import NOT_APPLICABLE, Kind, format_value, parse_number
 
 ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT = "left", "center", "right"
+CHART_CAPTION = "图1 预算数与执行数对比（万元）"
 #: control characters (pasted from old Excel/WPS files) that XML, and so xlsx/docx, cannot hold
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

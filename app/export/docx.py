@@ -3,6 +3,9 @@ cover, chapters and the tables it quotes.  Page numbers are Word fields (第 N �
 
 from __future__ import annotations
 
+import io
+import math
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +17,16 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Part, PrintDocument, QuotedTable, ReportDoc
+from app.export.document import (
+    ALIGN_LEFT,
+    ALIGN_RIGHT,
+    CHART_CAPTION,
+    Part,
+    PrintDocument,
+    QuotedTable,
+    ReportDoc,
+)
+from app.export.fonts import SUBFONT_INDEX, font_path
 
 FONT_NAME = "宋体"
 _ALIGN = {ALIGN_LEFT: WD_ALIGN_PARAGRAPH.LEFT, ALIGN_RIGHT: WD_ALIGN_PARAGRAPH.RIGHT}
@@ -137,7 +149,7 @@ def _repeat_header(row: Any) -> None:
 
 
 def _quoted(doc: Any, t: QuotedTable) -> None:
-    _para(doc, t.caption, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+    _para(doc, t.caption, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -150,6 +162,58 @@ def _quoted(doc: Any, t: QuotedTable) -> None:
             cell = table.cell(r, c)
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(cell.paragraphs[0].add_run(text), 9)
+
+
+def _nice_step(raw: float) -> float:
+    """1, 2 or 5 × 10ⁿ at or above ``raw``: axis ticks a reader can add up."""
+    if raw <= 0:
+        return 1.0
+    power = 10 ** math.floor(math.log10(raw))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+
+
+def _chart_png(bars: list[tuple[str, Decimal, Decimal]]) -> bytes:
+    """The budget-vs-execution bar chart as a PNG (Pillow, bundled font): Word has no drawing API here."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    scale = 2  # drawn at twice the size for a crisp print
+    w, h = 900 * scale, 360 * scale
+    img = Image.new("RGB", (w, h), "white")
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(str(font_path()), 13 * scale, index=SUBFONT_INDEX)
+    small = ImageFont.truetype(str(font_path()), 11 * scale, index=SUBFONT_INDEX)
+    left, right, top, bottom = 70 * scale, 20 * scale, 40 * scale, 50 * scale
+    step = _nice_step(max(float(max(b, e)) for _, b, e in bars) / 4)
+    ticks = 1 + int(max(float(max(b, e)) for _, b, e in bars) // step) + 1
+    top_value = step * (ticks - 1)
+    plot_h = h - top - bottom
+    draw.line([(left, top), (left, h - bottom), (w - right, h - bottom)], fill="black", width=scale)
+    for k in range(ticks):
+        v = step * k
+        y = h - bottom - plot_h * v / top_value
+        draw.line([(left - 4 * scale, y), (left, y)], fill="black", width=scale)
+        draw.text((left - 8 * scale, y), f"{v:.0f}", font=small, fill="black", anchor="rm")
+    slot = (w - left - right) / len(bars)
+    colors = ("#9bb7d4", "#2f5d8a")
+    for i, (label, budget, executed) in enumerate(bars):
+        x0 = left + slot * i + slot * 0.15
+        bar_w = slot * 0.35
+        for j, value in enumerate((budget, executed)):
+            bh = plot_h * float(value) / top_value
+            x = x0 + j * bar_w
+            draw.rectangle([x, h - bottom - bh, x + bar_w - 2 * scale, h - bottom], fill=colors[j], outline="black")
+            draw.text((x + bar_w / 2, h - bottom - bh - 2 * scale), f"{value:.2f}", font=small, fill="black",
+                      anchor="mb")
+        short = label if len(label) <= 8 else label[:7] + "…"
+        draw.text((left + slot * (i + 0.5), h - bottom + 8 * scale), short, font=small, fill="black", anchor="mt")
+    for j, name in enumerate(("预算数", "执行数")):
+        x = w - right - (160 - 80 * j) * scale
+        draw.rectangle([x, 12 * scale, x + 14 * scale, 24 * scale], fill=colors[j], outline="black")
+        draw.text((x + 18 * scale, 18 * scale), name, font=font, fill="black", anchor="lm")
+    draw.text((8 * scale, 18 * scale), "万元", font=font, fill="black", anchor="lm")
+    out = io.BytesIO()
+    img.save(out, format="PNG", optimize=True)
+    return out.getvalue()
 
 
 def _report(doc: Any, rep: ReportDoc) -> None:
@@ -169,6 +233,11 @@ def _report(doc: Any, rep: ReportDoc) -> None:
             _para(doc, text, 12, indent_first=True)
         for t in ch.tables:
             _quoted(doc, t)
+        if ch.chart and rep.chart:
+            caption = _para(doc, CHART_CAPTION, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+            caption.paragraph_format.keep_with_next = True
+            doc.add_picture(io.BytesIO(_chart_png(rep.chart)), width=Mm(165))
+            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def write_docx(doc: PrintDocument, out: Path) -> list[str]:

@@ -42,7 +42,7 @@ from reportlab.platypus import (
 )
 
 from app.domain.numbers import Kind
-from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Cell, Grid, Part, PrintDocument, ReportDoc
+from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, CHART_CAPTION, Cell, Grid, Part, PrintDocument, ReportDoc
 from app.export.fonts import FONT_NAME, SUBFONT_INDEX, Coverage, font_path
 
 MARGIN_X = 15 * mm
@@ -296,7 +296,7 @@ class _Writer:
             for t in ch.tables:
                 out.append(KeepTogether([self.p(t.caption, st.caption), self._quoted(t.header, t.rows, width)]))
             if ch.chart and rep.chart:
-                out.append(KeepTogether([self.p("图1 预算数与执行数对比（万元）", st.caption),
+                out.append(KeepTogether([self.p(CHART_CAPTION, st.caption),
                                          self._chart(rep.chart, width)]))
         return out
 

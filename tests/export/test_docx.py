@@ -9,6 +9,7 @@ import pytest
 
 from app.domain.forms import report as report_form
 from app.domain.numbers import Kind, format_value, parse_number
+from app.export.document import CHART_CAPTION
 from tests.export.conftest import SEED_IDS, flat, seed_packet
 
 
@@ -48,3 +49,6 @@ def test_tables_carry_the_figures(exports: dict[tuple[str, str], Path]) -> None:
     footer = d.sections[0].footer.paragraphs[0]
     assert "第" in footer.text and "NUMPAGES" in footer._p.xml
     assert "草稿" in d.sections[0].header.paragraphs[0].text
+    # the budget-vs-execution chart after chapter 六, as a picture with its caption
+    assert len(d.inline_shapes) == 1
+    assert CHART_CAPTION in [p.text for p in d.paragraphs]
