@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from app.cli import EXIT_BAD_INPUT, EXIT_ISSUES, EXIT_OK, UserError
 from app.commands.common import TEMPLATE_SUFFIXES, load_packet
 from app.domain.model import Packet
-from app.domain.rules import Issue
-from app.export import FORMATS, ExportError, ExportRefused, export_packet
+from app.export import FORMATS
+from app.export.batch import BatchItem, BatchResult, export_many, export_one, safe_name
 
 ALL_FORMATS = (*FORMATS, "json")
 INPUT_SUFFIXES = (".json", *TEMPLATE_SUFFIXES)
@@ -37,20 +37,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", metavar="Y", type=int, help="从本地数据库导出：年度")
 
 
-@dataclass
-class _Outcome:
-    written: list[Path] = field(default_factory=list)
-    refused: list[tuple[str, list[Issue]]] = field(default_factory=list)
-    bad: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def code(self) -> int:
-        if self.bad:
-            return EXIT_BAD_INPUT
-        return EXIT_ISSUES if self.refused else EXIT_OK
-
-
 def run(args: argparse.Namespace) -> int:
     if args.unit is not None or args.year is not None:
         if args.packages:
@@ -60,75 +46,52 @@ def run(args: argparse.Namespace) -> int:
         packet = _stored_packet(args.unit, args.year)
         out = Path(args.output)
         if out.is_dir():
-            out = out / f"{_safe_name(args.unit)}-{args.year}{_suffix(args.fmt)}"
-        outcome = _Outcome()
-        _export_one(packet, f"{args.unit} {args.year}年度", args.fmt, out, args.draft, outcome)
-        return _report(outcome)
+            out = out / f"{safe_name(args.unit)}-{args.year}{_suffix(args.fmt)}"
+        result = BatchResult()
+        export_one(packet, f"{args.unit} {args.year}年度", args.fmt, out, args.draft, result)
+        return _report(result)
     if not args.packages:
         raise UserError("请给出要导出的数据包（.json/.xlsx）或文件夹，或用 --unit/--year 从本地数据库导出")
     inputs = _expand(args.packages)
-    batch = len(inputs) > 1 or any(Path(p).is_dir() for p in args.packages)
     out = Path(args.output)
-    if batch:
-        try:
-            out.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise UserError(f"无法创建输出文件夹 {out}（{exc.strerror or exc}）") from None
-    outcome = _Outcome()
-    progress = _Progress(len(inputs)) if batch and sys.stderr.isatty() else None
-    taken: set[Path] = {p.resolve() for p in inputs}  # never write over an input, nor twice to one name
-    for n, path in enumerate(inputs, start=1):
-        if progress:
-            progress.show(n - 1, path.name)
-        target = _unique(out / (path.stem + _suffix(args.fmt)), taken) if batch or out.is_dir() else out
+    if len(inputs) == 1 and not any(Path(p).is_dir() for p in args.packages):
+        path = inputs[0]
+        target = out / (path.stem + _suffix(args.fmt)) if out.is_dir() else out
         if _same_file(target, path):
-            outcome.bad.append(f"{path}：输出文件与输入文件相同，未导出（请用 -o 指定另一个文件或文件夹）")
-            continue
-        try:
-            packet = load_packet(str(path))
-        except UserError as exc:
-            if not batch:
-                raise
-            outcome.bad.append(str(exc))
-            continue
-        _export_one(packet, str(path), args.fmt, target, args.draft, outcome)
-    if progress:
-        progress.show(len(inputs), "")
-        progress.close()
-    return _report(outcome)
-
-
-def _export_one(packet: Packet, name: str, fmt: str, out: Path, draft: bool, outcome: _Outcome) -> None:
+            raise UserError(f"{path}：输出文件与输入文件相同，未导出（请用 -o 指定另一个文件或文件夹）")
+        packet = load_packet(str(path))  # bad input: UserError, exit 2
+        result = BatchResult()
+        export_one(packet, str(path), args.fmt, target, args.draft, result)
+        return _report(result)
+    items = [BatchItem(path.stem, partial(load_packet, str(path)), source=path) for path in inputs]
+    bar = _Progress() if sys.stderr.isatty() else None
     try:
-        if fmt == "json":
-            from app.domain.package import write_package_file
-
-            write_package_file(packet, out)
-        else:
-            export_packet(packet, fmt, out, draft=draft, warnings=outcome.warnings)
-        outcome.written.append(out)
-    except ExportRefused as exc:
-        outcome.refused.append((name, exc.issues))
-    except (ExportError, OSError) as exc:
-        message = str(exc) if isinstance(exc, ExportError) else f"无法写入 {out}（{exc.strerror or exc}）"
-        outcome.bad.append(message)
+        result = export_many(items, args.fmt, out, draft=args.draft, progress=bar.show if bar else None)
+    except OSError as exc:
+        raise UserError(f"无法创建输出文件夹 {out}（{exc.strerror or exc}）") from None
+    finally:
+        if bar:
+            bar.close()
+    return _report(result)
 
 
-def _report(outcome: _Outcome) -> int:
-    for path in outcome.written:
+def _report(result: BatchResult) -> int:
+    for path in result.written:
         print(f"已导出：{path}")
-    for warning in dict.fromkeys(outcome.warnings):
+    for warning in dict.fromkeys(result.warnings):
         print(f"perfeval：注意：{warning}", file=sys.stderr)
-    for name, issues in outcome.refused:
+    for name, issues in result.refused:
         print(f"perfeval：{name}：还有{len(issues)}个错误，不能打印正式材料（改正后重新导出，或加 --draft 打印草稿）：",
               file=sys.stderr)
         for issue in issues:
             print(f"  [{issue.severity.label}] {issue.message}", file=sys.stderr)
-    for message in outcome.bad:
+    for _name, message in result.failed:
         print(f"perfeval：{message}", file=sys.stderr)
-    if len(outcome.written) + len(outcome.refused) + len(outcome.bad) > 1:
-        print(f"共导出{len(outcome.written)}个文件，{len(outcome.refused)}个因错误未导出，{len(outcome.bad)}个无法读取或写入")
-    return outcome.code
+    if len(result.written) + len(result.refused) + len(result.failed) > 1:
+        print(f"共导出{len(result.written)}个文件，{len(result.refused)}个因错误未导出，{len(result.failed)}个无法读取或写入")
+    if result.failed:
+        return EXIT_BAD_INPUT
+    return EXIT_ISSUES if result.refused else EXIT_OK
 
 
 def _expand(args: list[str]) -> list[Path]:
@@ -146,16 +109,6 @@ def _expand(args: list[str]) -> list[Path]:
     return out
 
 
-def _unique(target: Path, taken: set[Path]) -> Path:
-    """a.json and a.xlsx in one batch must not write the same a.pdf, nor a.json's a.xlsx over the input."""
-    candidate, n = target, 2
-    while candidate.resolve() in taken:
-        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
-        n += 1
-    taken.add(candidate.resolve())
-    return candidate
-
-
 def _same_file(a: Path, b: Path) -> bool:
     try:
         return a.resolve() == b.resolve()
@@ -165,10 +118,6 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _suffix(fmt: str) -> str:
     return FORMATS.get(fmt, ".json")
-
-
-def _safe_name(name: str) -> str:
-    return "".join("_" if ch in '<>:"/\\|?*' else ch for ch in name).strip() or "packet"
 
 
 def _stored_packet(unit: str, year: int) -> Packet:
@@ -195,13 +144,10 @@ class _Progress:
 
     WIDTH = 30
 
-    def __init__(self, total: int) -> None:
-        self.total = max(total, 1)
-
-    def show(self, done: int, name: str) -> None:
-        filled = self.WIDTH * done // self.total
+    def show(self, done: int, total: int, name: str) -> None:
+        filled = self.WIDTH * done // max(total, 1)
         bar = "█" * filled + "░" * (self.WIDTH - filled)
-        sys.stderr.write(f"\r导出 {bar} {done}/{self.total} {name[:40]:<40}")
+        sys.stderr.write(f"\r导出 {bar} {done}/{total} {name[:40]:<40}")
         sys.stderr.flush()
 
     def close(self) -> None:
