@@ -251,7 +251,10 @@ class _Builder:
     def derived(self, key: str, kind: Kind, formula: Formula | None = None, *, colspan: int = 1) -> Cell:
         value = self.ev.computed.value(key)
         if value is None:
-            return Cell(NOT_APPLICABLE, kind, None, key=key, colspan=colspan)
+            # a rate or score with nothing to compute yet still gets its formula (Excel fills it in later);
+            # a sum of nothing does not (SUM would show 0 where the form shows ——)
+            keep = formula if formula is not None and formula.op != "sum" else None
+            return Cell(NOT_APPLICABLE, kind, None, key=key, formula=keep, colspan=colspan)
         return Cell(format_value(value, kind), kind, value, key=key, formula=formula, align=ALIGN_RIGHT,
                     colspan=colspan)
 

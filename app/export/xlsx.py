@@ -18,6 +18,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
@@ -54,7 +55,7 @@ class _Sheet:
         self.part = part
         self.draft = draft
         self.refs: dict[str, str] = {}
-        self.cached: dict[str, Decimal] = {}  # coordinate → value of a formula cell
+        self.cached: dict[str, Decimal | str] = {}  # coordinate → result of a formula cell
 
     def write(self) -> None:
         ws, part = self.ws, self.part
@@ -99,7 +100,7 @@ class _Sheet:
         ws = self.ws
         x = ws.cell(r, c)
         formula = self._formula(cell.formula) if cell.formula else None
-        if formula is not None and cell.value is not None:
+        if formula is not None:
             x.value = formula
             self.cached[x.coordinate] = _cached(cell)
         elif cell.value is not None:
@@ -129,9 +130,10 @@ class _Sheet:
             return f'=IF(N({den})=0,"——",{num}/{den})'
         weight, rate = coords
         if f.op == "proportional":
-            return f'=IF(ISNUMBER({rate}),ROUND({weight}*MIN({rate},1),2),"——")'
+            return f'=IF(AND(ISNUMBER({rate}),ISNUMBER({weight})),ROUND({weight}*MIN({rate},1),2),"——")'
         if f.op == "deduct":
-            return f'=IF(ISNUMBER({rate}),ROUND(MAX(0,{weight}-{f.k}*MAX(0,(1-{rate})*100)),2),"——")'
+            return (f'=IF(AND(ISNUMBER({rate}),ISNUMBER({weight})),'
+                    f'ROUND(MAX(0,{weight}-{f.k}*MAX(0,(1-{rate})*100)),2),"——")')
         return None
 
     def _heights(self, top: int) -> None:
@@ -176,8 +178,9 @@ class _Sheet:
             ws.oddHeader.center.color = "C00000"
 
 
-def _cached(cell: Cell) -> Decimal:
-    assert cell.value is not None
+def _cached(cell: Cell) -> Decimal | str:
+    if cell.value is None:
+        return cell.text  # ——, what the formula gives when there is nothing to compute
     if cell.kind is Kind.SCORE:
         return round_half_up(cell.value, 2)  # the formula rounds scores to 2 decimals
     return cell.value
@@ -229,7 +232,7 @@ def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>', re.S)
 
 
-def _inject_cached(path: Path, cached: dict[str, dict[str, Decimal]]) -> None:
+def _inject_cached(path: Path, cached: dict[str, dict[str, Decimal | str]]) -> None:
     """Put computed figures into the formula cells' cached values (see the module docstring)."""
     tmp = Path(tempfile.mkstemp(suffix=".xlsx", dir=path.parent)[1])
     try:
@@ -238,10 +241,13 @@ def _inject_cached(path: Path, cached: dict[str, dict[str, Decimal]]) -> None:
                 data = zin.read(item.filename)
                 values = cached.get(item.filename)
                 if values:
-                    def put(m: re.Match[bytes], values: dict[str, Decimal] = values) -> bytes:
+                    def put(m: re.Match[bytes], values: dict[str, Decimal | str] = values) -> bytes:
                         v = values.get(m.group(1).decode())
                         if v is None:
                             return m.group(0)
+                        if isinstance(v, str):  # a text result: the cell type says so
+                            return b'<c r="%s"%s t="str"><f>%s</f><v>%s</v></c>' % (
+                                m.group(1), m.group(2), m.group(3), xml_escape(v).encode())
                         return b'<c r="%s"%s><f>%s</f><v>%s</v></c>' % (
                             m.group(1), m.group(2), m.group(3), _number(v).encode())
 
@@ -260,7 +266,7 @@ def _number(v: Decimal) -> str:
 def write_xlsx(doc: PrintDocument, out: Path) -> list[str]:
     wb = Workbook()
     default = wb.active
-    cached: dict[str, dict[str, Decimal]] = {}
+    cached: dict[str, dict[str, Decimal | str]] = {}
     sheets: list[_Sheet] = []
     for part in doc.parts:
         ws = wb.create_sheet(part.sheet)
