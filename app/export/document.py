@@ -129,6 +129,34 @@ class Grid:
         return [(r, c, cell) for r, row in enumerate(self.rows) for c, cell in enumerate(row) if cell is not None]
 
 
+def clip(grid: Grid, rows: list[int]) -> Grid:
+    """The sub-table made of ``rows`` (original indices, in order); spans crossing its edges are clipped and
+    a span continued from an earlier page gets its text again in the first row where it shows."""
+    owner = grid.origin()
+    sub = Grid(list(grid.widths))
+    sub.rows = [[None] * grid.ncols for _ in rows]
+    start: dict[tuple[int, int], tuple[int, int]] = {}  # original origin → origin in the sub-table
+    for k, r in enumerate(rows):
+        for c in range(grid.ncols):
+            o = owner[r][c]
+            orig = grid.rows[o[0]][o[1]]
+            assert orig is not None
+            prev = owner[rows[k - 1]][c] if k else None
+            if prev == o and o in start:
+                sk, sc = start[o]
+                if sc == c:
+                    cell = sub.rows[sk][sc]
+                    assert cell is not None
+                    cell.rowspan = k - sk + 1
+                continue
+            if c != o[1]:
+                continue  # covered by the horizontal span of the cell at o[1]
+            copy = Cell(**{**orig.__dict__, "rowspan": 1})
+            sub.rows[k][c] = copy
+            start[o] = (k, c)
+    return sub
+
+
 @dataclass
 class Part:
     """One printed form: 附件1, 附件2, one 附件3 per project."""

@@ -4,6 +4,7 @@ cover, chapters and the tables it quotes.  Page numbers are Word fields (第 N �
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from decimal import Decimal
 from pathlib import Path
@@ -21,10 +22,12 @@ from app.export.document import (
     ALIGN_LEFT,
     ALIGN_RIGHT,
     CHART_CAPTION,
+    Grid,
     Part,
     PrintDocument,
     QuotedTable,
     ReportDoc,
+    clip,
 )
 from app.export.fonts import SUBFONT_INDEX, font_path
 
@@ -108,6 +111,20 @@ def _part(doc: Any, part: Part) -> None:
     grid = part.grid
     usable = (267 if part.landscape else 180)
     widths = [Mm(usable * w / sum(grid.widths)) for w in grid.widths]
+    # Word repeats only a table's first rows on a new page: the form is cut into one table per heading
+    # row (附件2: the budget block, then the indicator table headed by 一级指标…), a hairline apart
+    cuts = sorted({0, *grid.repeat, len(grid.rows)})
+    for k, (a, b) in enumerate(itertools.pairwise(cuts)):
+        if k:
+            _hairline(doc)
+        _table(doc, clip(grid, list(range(a, b))), widths, heading=a in grid.repeat)
+    for note in part.notes:
+        _para(doc, note, 9)
+    if part.footer:
+        _para(doc, "　　　".join(f"{label}{value}" for label, value in part.footer), 10.5)
+
+
+def _table(doc: Any, grid: Grid, widths: list[Any], *, heading: bool) -> None:
     table = doc.add_table(rows=len(grid.rows), cols=grid.ncols)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -133,12 +150,17 @@ def _part(doc: Any, part: Part) -> None:
         if cell.indent:
             p.paragraph_format.left_indent = Pt(9 * cell.indent)
         _font(p.add_run(cell.text), 9, cell.header)
-    if grid.repeat and grid.repeat[0] == 0:
+    if heading:
         _repeat_header(table.rows[0])
-    for note in part.notes:
-        _para(doc, note, 9)
-    if part.footer:
-        _para(doc, "　　　".join(f"{label}{value}" for label, value in part.footer), 10.5)
+
+
+def _hairline(doc: Any) -> None:
+    """A 1-point paragraph: keeps two tables apart (Word would join touching tables) without a visible gap."""
+    p = doc.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(1)
+    _font(p.add_run(""), 1)
 
 
 def _repeat_header(row: Any) -> None:

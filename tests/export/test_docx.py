@@ -36,14 +36,18 @@ def test_report_paragraphs(seed: str, exports: dict[tuple[str, str], Path]) -> N
 def test_tables_carry_the_figures(exports: dict[tuple[str, str], Path]) -> None:
     packet = seed_packet("seed_000")
     d = docx.Document(str(exports[("seed_000", "docx")]))
-    basic = d.tables[0]
-    cells = [c.text for row in basic.rows for c in row.cells]
+    staff, funds = d.tables[0], d.tables[1]  # 附件1 is cut at its 经费 heading row, which Word repeats
+    cells = [c.text for t in (staff, funds) for row in t.rows for c in row.cells]
     assert "81.48%" in cells and "“三公”经费" in cells
     assert format_value(parse_number(packet.basic.funds["reception"].budget).value, Kind.MONEY) in cells
     # the merged 财政供养人员情况 cell spans two rows: python-docx returns the same cell twice
-    assert basic.rows[0].cells[0].text == basic.rows[1].cells[0].text == "财政供养人员情况（人）"
-    se = [c.text for row in d.tables[1].rows for c in row.cells]
+    assert staff.rows[0].cells[0].text == staff.rows[1].cells[0].text == "财政供养人员情况（人）"
+    assert "w:tblHeader" in funds.rows[0]._tr.xml and "w:tblHeader" not in staff.rows[0]._tr.xml
+    se = [c.text for t in d.tables[2:4] for row in t.rows for c in row.cells]
     assert "85.32%" in se and "8.53" in se and "113.53" in se
+    indicators = d.tables[3]
+    assert [c.text for c in indicators.rows[0].cells][:3] == ["绩效指标", "一级指标", "二级指标"]
+    assert "w:tblHeader" in indicators.rows[0]._tr.xml
     quoted = [t for t in d.tables if t.rows[0].cells[0].text == "基本支出"]
     assert quoted and quoted[0].rows[1].cells[0].text == "1379.39"
     footer = d.sections[0].footer.paragraphs[0]

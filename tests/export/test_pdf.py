@@ -20,8 +20,7 @@ from app.domain.forms import self_eval as self_eval_form
 from app.domain.model import Indicator, Packet
 from app.domain.numbers import Kind, format_value, parse_number
 from app.export import ExportRefused, export_packet
-from app.export.document import build_document
-from app.export.pdf import clip
+from app.export.document import build_document, clip
 from tests.export.conftest import SEED_IDS, expected_json, flat, seed_packet
 
 A4 = (595.28, 841.89)
