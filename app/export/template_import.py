@@ -300,6 +300,8 @@ def _year_of(sheet: _Sheet) -> int | None:
 def _kind_of(sheet: _Sheet) -> str | None:
     labels = {norm(v) for (r, _), v in sheet.values.items() if isinstance(v, str) and r <= 12}
     joined = "|".join(labels)
+    if "整体支出绩效自评报告" in joined and any(v == "章" for (_r, c), v in sheet.values.items() if c == 2):
+        return "report"  # first: the report's opening paragraphs may quote any form's name
     if "基础数据表" in joined or any(norm(basic_form.FUNDS_HEADER) in x for x in labels):
         return "basic"
     if norm(project_form.NAME_LABEL) in joined or "项目支出绩效自评表" in joined:
@@ -597,6 +599,22 @@ def _read_footer(sheet: _Sheet, packet: Packet) -> None:
                     setattr(packet.unit, key, value)
 
 
+def _read_report(sheet: _Sheet, packet: Packet) -> None:
+    """附件4 as this program's export writes it: row roles in hidden column B (章 title, 文 paragraph)."""
+    from app.domain.model import ReportSection
+
+    sections: list[ReportSection] = []
+    for r in range(1, sheet.max_row + 1):
+        role = sheet.text(r, 2)
+        text = str(sheet.get(r, 1) or "")
+        if role == "章":
+            sections.append(ReportSection(title=text.strip()))
+        elif role == "文" and sections:
+            para = text.lstrip("\u3000 ").rstrip()
+            sections[-1].text = f"{sections[-1].text}\n{para}" if sections[-1].text else para
+    packet.report.sections = sections
+
+
 def _iter_kinds(sheets: list[_Sheet]) -> Iterator[tuple[str, _Sheet]]:
     for sheet in sheets:
         kind = _kind_of(sheet)
@@ -621,7 +639,7 @@ def read_template_file(path: str | Path) -> Packet:
         raise PackageError(source, [Problem("", "表头中找不到年度（如“2024年度…”）")])
     packet.year = years[0]
     problems: list[Problem] = []
-    readers = {"basic": _read_basic, "self_eval": _read_self_eval, "project": _read_project}
+    readers = {"basic": _read_basic, "self_eval": _read_self_eval, "project": _read_project, "report": _read_report}
     for kind, sheet in forms:
         readers[kind](sheet, packet)
         _read_footer(sheet, packet)

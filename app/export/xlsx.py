@@ -198,28 +198,37 @@ def _lines(text: str, width_mm: float) -> int:
     return total
 
 
+#: role of a 附件4 row, kept in hidden column B so the import can read the chapters back
+ROLE_TITLE, ROLE_TEXT, ROLE_TABLE = "章", "文", "表"
+
+
 def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
     ws.column_dimensions["A"].width = 90
+    ws.column_dimensions["B"].hidden = True
     ws.cell(1, 1, rep.attachment).font = Font(name=FONT_NAME, size=12)
-    rows: list[tuple[str, Font, Alignment]] = [
-        (rep.title, Font(name=FONT_NAME, size=18, bold=True), Alignment(horizontal="center", wrap_text=True)),
-        (rep.unit_line, Font(name=FONT_NAME, size=14), Alignment(horizontal="center")),
-        (rep.date_line, Font(name=FONT_NAME, size=14), Alignment(horizontal="center")),
+    rows: list[tuple[str, Font, Alignment, str]] = [
+        (rep.title, Font(name=FONT_NAME, size=18, bold=True), Alignment(horizontal="center", wrap_text=True), ""),
+        (rep.unit_line, Font(name=FONT_NAME, size=14), Alignment(horizontal="center"), ""),
+        (rep.date_line, Font(name=FONT_NAME, size=14), Alignment(horizontal="center"), ""),
     ]
     body = Font(name=FONT_NAME, size=11)
     wrap = Alignment(wrap_text=True, vertical="top")
+    small = Font(name=FONT_NAME, size=10)
     for ch in rep.chapters:
-        if ch.title:
-            rows.append((ch.title, Font(name=FONT_NAME, size=13, bold=True), Alignment()))
-        rows += [("\u3000\u3000" + p, body, wrap) for p in ch.paragraphs]
+        # every chapter has its title row, also an untitled opening section (a short empty row)
+        rows.append((ch.title, Font(name=FONT_NAME, size=13, bold=True), Alignment(), ROLE_TITLE))
+        rows += [("\u3000\u3000" + p, body, wrap, ROLE_TEXT) for p in ch.paragraphs]
         for t in ch.tables:
-            rows.append((t.caption, Font(name=FONT_NAME, size=10.5), Alignment(horizontal="center")))
-            rows.append(("　".join(t.header), Font(name=FONT_NAME, size=10), wrap))
-            rows += [("　".join(r), Font(name=FONT_NAME, size=10), wrap) for r in t.rows]
-    for i, (text, font, align) in enumerate(rows, start=2):
+            rows.append((t.caption, Font(name=FONT_NAME, size=10.5), Alignment(horizontal="center"), ROLE_TABLE))
+            rows.append(("　".join(t.header), small, wrap, ROLE_TABLE))
+            rows += [("　".join(r), small, wrap, ROLE_TABLE) for r in t.rows]
+    for i, (text, font, align, role) in enumerate(rows, start=2):
         x = ws.cell(i, 1, text)
         x.font, x.alignment = font, align
-        ws.row_dimensions[i].height = max(18.0, 16.0 * _lines(text, 170))
+        if role:
+            ws.cell(i, 2, role)
+        ws.row_dimensions[i].height = 8.0 if not text else max(18.0, 16.0 * _lines(text, 170))
+    ws.print_area = f"A1:A{len(rows) + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0

@@ -54,6 +54,8 @@ def texts(packet: Packet) -> dict[str, str]:
             out[f"{prefix}.i{i}.w"] = str(parse_number(ind.level1_weight, Kind.SCORE).value)
     for n, p in enumerate(packet.projects):
         out[f"p{n}"] = f"{p.name}|{p.supervisor}|{p.implementer}"
+    for n, sec in enumerate(packet.report.sections):  # paragraphs as printed: lines stripped, blank lines dropped
+        out[f"r{n}"] = sec.title.strip() + "|" + "\n".join(x.strip() for x in sec.text.splitlines() if x.strip())
     return out
 
 
