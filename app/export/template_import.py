@@ -1,4 +1,5 @@
-"""Read a filled official template (.xlsx laid out like 附件1/附件2, 附件3 sheets too) into a packet.
+"""Read a filled official template (.xlsx laid out like 附件1/附件2, 附件3 sheets too) into a packet; the
+附件4 sheet and the file properties written by :mod:`app.export.xlsx` are read back as well.
 
 The reader finds the forms by their printed labels (from :mod:`app.domain.forms`), not by fixed cell
 addresses, so it reads the official template as clerks fill it and what :mod:`app.export.xlsx` writes.
