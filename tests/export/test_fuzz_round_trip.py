@@ -22,6 +22,7 @@ from app.domain.model import (
     SubLine,
     Target,
 )
+from app.domain.package import PackageError
 from app.export import export_packet
 from app.export.template_import import read_template_file
 from tests.export.test_template_import import carried_numbers, texts
@@ -81,3 +82,24 @@ def test_random_packets_round_trip(packet: Packet) -> None:
     assert carried_numbers(back) == carried_numbers(packet)
     assert texts(back) == texts(packet)
     assert evaluate(back).computed.as_text() == evaluate(packet).computed.as_text()
+
+
+GARBAGE = st.one_of(MONEY, st.text(alphabet="12３４.,%万元-—abc无 ", min_size=1, max_size=8))
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(packets(), st.lists(st.tuples(st.sampled_from(FUND_KEYS), GARBAGE), min_size=1, max_size=4))
+def test_unreadable_figures_are_printed_and_reported(packet: Packet, bad: list[tuple[str, object]]) -> None:
+    for key, raw in bad:
+        packet.basic.funds[key].budget = raw  # type: ignore[assignment]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp)
+        for fmt in ("pdf", "docx"):
+            export_packet(packet, fmt, out / f"p.{fmt}", draft=True)
+        xlsx = export_packet(packet, "xlsx", out / "p.xlsx", draft=True)
+        try:
+            back = read_template_file(xlsx)
+        except PackageError as exc:
+            assert exc.problems and all("工作表“附件1”" in p.place for p in exc.problems)
+        else:
+            assert carried_numbers(back) == carried_numbers(packet)
