@@ -40,6 +40,8 @@ def _available(module: str) -> bool:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="perfeval", description="PerfEval Desk 绩效自评填报")
     parser.add_argument("--db", metavar="PATH", help="本地数据库文件（默认在用户数据目录；也可用环境变量 PERFEVAL_DB）")
+    # GUI only: close the window after MS milliseconds (smoke tests, start-time benchmark)
+    parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="命令")
     for name, (module, help_text) in COMMANDS.items():
         if not _available(module):

@@ -146,7 +146,10 @@ def parse_number(raw: Raw, kind: Kind = Kind.MONEY) -> Parsed:
             return Parsed(None, f"人数不能为负数（填写了{shown}）")
         if value != value.to_integral_value():
             return Parsed(None, f"人数应为整数（填写了{shown}）")
-        return Parsed(value.quantize(Decimal(1)))
+        try:
+            return Parsed(value.quantize(Decimal(1)))
+        except InvalidOperation:  # more digits than the decimal context holds (28)
+            return Parsed(None, f"人数“{shown}”过大")
     if kind is Kind.SCORE and value < 0:
         return Parsed(None, f"分值/得分不能为负数（填写了{shown}）")
     if kind is Kind.AREA and value < 0:

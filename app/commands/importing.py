@@ -1,0 +1,50 @@
+"""``perfeval import FILE [--replace]``: put a data package (or a filled template) into the local database."""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+
+from app.cli import EXIT_BAD_INPUT, EXIT_OK, UserError
+from app.commands.common import TEMPLATE_SUFFIXES, load_packet
+
+TEMPLATE_IMPORTER = "app.export.template_import"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="数据包（.json）或填好的官方模板（.xlsx）")
+    parser.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的数据包时覆盖它")
+
+
+def _has_template_importer() -> bool:
+    try:
+        return importlib.util.find_spec(TEMPLATE_IMPORTER) is not None
+    except ModuleNotFoundError:  # app.export itself is absent
+        return False
+
+
+def run(args: argparse.Namespace) -> int:
+    suffix = Path(args.file).suffix.lower()
+    if suffix in (*TEMPLATE_SUFFIXES, ".docx") and not (suffix != ".docx" and _has_template_importer()):
+        raise UserError(f"{args.file}：本版本还不能导入{suffix}模板，请导入数据包（.json）", EXIT_BAD_INPUT)
+    packet = load_packet(args.file)
+
+    from app.storage import StorageError, open_database
+
+    try:
+        with open_database() as db:
+            exists = db.find_packet(packet.unit.name, packet.year) is not None
+            if exists and not args.replace:
+                raise UserError(
+                    f"{args.file}：数据库中已有“{packet.unit.name}”{packet.year}年度的数据包；如要覆盖，请加 --replace",
+                    EXIT_BAD_INPUT,
+                )
+            pid = db.import_packet(packet, replace=args.replace)
+            where = db.path
+    except StorageError as exc:
+        raise UserError(f"{args.file}：{exc}", EXIT_BAD_INPUT) from None
+    verb = "已覆盖" if exists else "已导入"
+    sys.stdout.write(f"{verb}：{packet.unit.name} {packet.year}年度（编号{pid}）→ {where}\n")
+    return EXIT_OK

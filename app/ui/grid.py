@@ -1,0 +1,506 @@
+"""A form as a grid of cells (labels, inputs bound to field paths, computed figures), shown in a table view.
+
+Each tab builds a :class:`Grid` from the form spec (rows, merged headers, spans).  The model reads values
+lazily from the session's packet and evaluation, so after an edit a repaint of the visible cells is all
+that is needed (no rebuild); the grid is rebuilt only when the shape of the form changes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QPaintEvent, QTextCursor
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QPlainTextEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QWidget,
+)
+
+from app.domain.edits import Edit, set_cell
+from app.domain.numbers import Kind, format_money
+from app.domain.paths import PathError, get_value
+from app.domain.rules import Issue
+from app.ui.qtcompat import emit
+from app.ui.session import Session
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class Role(Enum):
+    TITLE = "title"
+    HEADER = "header"
+    LABEL = "label"
+    INPUT = "input"  # bound to a field path, editable
+    COMPUTED = "computed"  # a figure from the evaluation, read-only
+
+
+@dataclass
+class Cell:
+    role: Role
+    text: str = ""  # label text
+    path: str = ""  # INPUT: field path; COMPUTED: computed key
+    kind: Kind = Kind.TEXT
+    row_span: int = 1
+    col_span: int = 1
+    indent: int = 0
+    #: for cells that stand for several fields (a merged 一级指标 cell): what to show, what an edit does
+    display: Callable[[], str] | None = None
+    edit: Callable[[str], list[Edit]] | None = None
+    issue_paths: tuple[str, ...] = ()
+    #: COMPUTED: the cell where a packet states the same figure (imported packages carry stated figures;
+    #: a stated figure that disagrees is reported, and Delete on the computed cell clears it)
+    stated: str = ""
+
+
+#: computed figures without a stated twin in the packet
+_NO_STATED = ("weight_total", "income_total", "spending_total", "indicator_weight_total", "indicator_score_total")
+
+
+def stated_path(key: str) -> str:
+    """The packet field that states computed figure ``key`` (``basic.control_rate`` → ``basic.staff.control_rate``)."""
+    if key == "basic.control_rate":
+        return "basic.staff.control_rate"
+    if key.endswith(".execution_score"):
+        return key.removesuffix("execution_score") + "score"
+    if key.endswith(_NO_STATED):
+        return ""
+    return key
+
+
+def title(text: str, span: int) -> Cell:
+    return Cell(Role.TITLE, text, col_span=span)
+
+
+def header(text: str, span: int = 1, rows: int = 1) -> Cell:
+    return Cell(Role.HEADER, text, col_span=span, row_span=rows)
+
+
+def label(text: str, span: int = 1, rows: int = 1, indent: int = 0) -> Cell:
+    return Cell(Role.LABEL, text, col_span=span, row_span=rows, indent=indent)
+
+
+def field_cell(path: str, kind: Kind = Kind.MONEY, span: int = 1, rows: int = 1) -> Cell:
+    return Cell(Role.INPUT, path=path, kind=kind, col_span=span, row_span=rows)
+
+
+def computed(key: str, kind: Kind = Kind.MONEY, span: int = 1, rows: int = 1) -> Cell:
+    stated = stated_path(key)
+    return Cell(
+        Role.COMPUTED, path=key, kind=kind, col_span=span, row_span=rows, stated=stated,
+        issue_paths=(stated,) if stated and stated != key else (),
+    )  # fmt: skip
+
+
+class Grid:
+    """Cells placed left to right, skipping positions covered by a span from an earlier row."""
+
+    def __init__(self, columns: int, widths: tuple[int, ...]) -> None:
+        self.columns = columns
+        self.widths = widths
+        self.origins: dict[tuple[int, int], Cell] = {}
+        self.covered: dict[tuple[int, int], tuple[int, int]] = {}
+        self.owners: dict[int, tuple[str, int]] = {}  # row → (list path, index) of the item it shows
+        self.tall_rows: set[int] = set()
+        self.rows = 0
+
+    def add(self, *cells: Cell, owner: tuple[str, int] | None = None, tall: bool = False) -> int:
+        r = self.rows
+        col = 0
+        for cell in cells:
+            while (r, col) in self.covered:
+                col += 1
+            if col + cell.col_span > self.columns:
+                raise ValueError(f"row {r}: cells overflow {self.columns} columns")
+            self.origins[(r, col)] = cell
+            for dr in range(cell.row_span):
+                for dc in range(cell.col_span):
+                    self.covered[(r + dr, col + dc)] = (r, col)
+            col += cell.col_span
+        if owner is not None:
+            self.owners[r] = owner
+        if tall:
+            self.tall_rows.add(r)
+        self.rows += 1
+        return r
+
+    def cell_at(self, row: int, col: int) -> tuple[int, int, Cell] | None:
+        origin = self.covered.get((row, col))
+        if origin is None:
+            return None
+        return origin[0], origin[1], self.origins[origin]
+
+    def position_of(self, path: str) -> tuple[int, int] | None:
+        for pos, cell in self.origins.items():
+            if cell.path == path or path in cell.issue_paths:
+                return pos
+        return None
+
+
+# Colours: computed figures are visibly different from what the clerk types (a cool grey-blue).
+COMPUTED_BG = QColor("#e4ecf5")
+HEADER_BG = QColor("#eeeeee")
+ERROR_BG = QColor("#f8c9c9")
+WARNING_BG = QColor("#fbe9b7")
+COMPUTED_FG = QColor("#1d3f6e")
+
+
+class GridModel(QAbstractTableModel):
+    def __init__(self, session: Session, grid: Grid) -> None:
+        super().__init__()
+        self.session = session
+        self.grid = grid
+        self._by_path: dict[str, list[tuple[int, int]]] | None = None
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._title = QFont()
+        self._title.setBold(True)
+        self._title.setPointSizeF(self._title.pointSizeF() * 1.25)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.grid.rows
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self.grid.columns
+
+    def cell(self, index: Index) -> Cell | None:
+        return self.grid.origins.get((index.row(), index.column()))
+
+    def refresh(self) -> None:
+        """Repaint every cell from the current evaluation (the view asks only for the visible ones)."""
+        if self.grid.rows:
+            emit(self.dataChanged, self.index(0, 0), self.index(self.grid.rows - 1, self.grid.columns - 1))
+
+    def refresh_paths(self, paths: set[str]) -> None:
+        """Repaint only the cells showing one of ``paths`` (an edit moves a handful of figures)."""
+        by_path = self._positions()
+        for path in paths:
+            for r, c in by_path.get(path, ()):
+                index = self.index(r, c)
+                emit(self.dataChanged, index, index)
+
+    def _positions(self) -> dict[str, list[tuple[int, int]]]:
+        if self._by_path is None:
+            self._by_path = {}
+            for pos, cell in self.grid.origins.items():
+                for path in {cell.path, *cell.issue_paths} - {""}:
+                    self._by_path.setdefault(path, []).append(pos)
+        return self._by_path
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def raw_text(self, cell: Cell) -> str:
+        if cell.display is not None:
+            return cell.display()
+        raw = get_value(self.session.packet, cell.path)
+        return "" if raw is None else str(raw)
+
+    def shown_text(self, cell: Cell) -> str:
+        if cell.role is Role.COMPUTED:
+            fig = self.session.evaluation.computed.figures.get(cell.path)
+            if fig is None:
+                return "——"
+            return format_money(fig.value, grouping=True) if fig.kind is Kind.MONEY else fig.text
+        if cell.role is Role.INPUT:
+            text = self.raw_text(cell)
+            if cell.indent and cell.kind is Kind.TEXT:
+                return "　" * cell.indent + text  # sub-lines indented as printed; the value stays as typed
+            if cell.kind is Kind.MONEY and text:
+                parsed = self.session.evaluation.cells.parsed.get(cell.path)
+                if parsed is not None and parsed.ok and parsed.value is not None:
+                    return format_money(parsed.value, grouping=True)  # 千分位; the raw text is kept
+            return text
+        return cell.text
+
+    def stated_raw(self, cell: Cell) -> str:
+        if not cell.stated:
+            return ""
+        try:
+            raw = get_value(self.session.packet, cell.stated)
+        except PathError:
+            return ""
+        return "" if raw is None or isinstance(raw, dict) else str(raw)
+
+    def issues(self, cell: Cell) -> list[Issue]:
+        index = self.session.issue_index
+        found: list[Issue] = []
+        for path in (cell.path, *cell.issue_paths):
+            for issue in index.get(path, ()):
+                if issue not in found:
+                    found.append(issue)
+        return found
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        cell = self.cell(index)
+        if cell is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.shown_text(cell)
+        if role == Qt.ItemDataRole.EditRole:
+            return self.raw_text(cell)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if cell.role in (Role.INPUT, Role.COMPUTED):
+                issues = self.issues(cell) if cell.role is Role.INPUT or cell.path else []
+                if any(i.is_error for i in issues):
+                    return QBrush(ERROR_BG)
+                if issues:
+                    return QBrush(WARNING_BG)
+            if cell.role is Role.COMPUTED:
+                return QBrush(COMPUTED_BG)
+            if cell.role is Role.HEADER:
+                return QBrush(HEADER_BG)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole and cell.role is Role.COMPUTED:
+            return QBrush(COMPUTED_FG)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            issues = self.issues(cell)
+            tips = [f"【{i.severity.label}】{i.message}" for i in issues]
+            if cell.role is Role.COMPUTED:
+                stated = self.stated_raw(cell)
+                note = f"；原填报值“{stated}”（按Delete清除，以计算值为准）" if stated else ""
+                tips.insert(0, f"自动计算，不可修改{note}")
+            return "\n".join(tips) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if cell.role in (Role.TITLE, Role.HEADER) or (cell.row_span > 1 and cell.kind is not Kind.TEXT):
+                return int(Qt.AlignmentFlag.AlignCenter)  # headers, and figures merged over several rows
+            if cell.role is Role.LABEL:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            if cell.kind is Kind.TEXT:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole:
+            if cell.role is Role.TITLE:
+                return self._title
+            if cell.role is Role.HEADER:
+                return self._bold
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        cell = self.cell(index)
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if cell is not None and cell.role is Role.INPUT:
+            return base | Qt.ItemFlag.ItemIsEditable
+        return base
+
+    # --- writing ---------------------------------------------------------------------------------
+
+    def edits_for(self, cell: Cell, text: str) -> list[Edit]:
+        """The edits typing ``text`` into ``cell`` makes (stored as typed; a blank cell is None)."""
+        if cell.edit is not None:
+            return cell.edit(text)
+        new: str | None = text if text.strip() else None
+        old = get_value(self.session.packet, cell.path)
+        if old == new or (old is not None and new is not None and str(old) == new):
+            return []
+        return [set_cell(self.session.packet, cell.path, new)]
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        cell = self.cell(index)
+        if role != Qt.ItemDataRole.EditRole or cell is None or cell.role is not Role.INPUT:
+            return False
+        self.session.commit(self.edits_for(cell, "" if value is None else str(value)))
+        return True
+
+
+class ParagraphDelegate(QStyledItemDelegate):
+    """Paragraph cells (年度总体目标, 厉行节约保障措施) edit in a multi-line box: Enter starts a new line,
+    leaving the cell (Tab, a click elsewhere) commits it."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        model = index.model()
+        if isinstance(model, GridModel) and index.row() in model.grid.tall_rows:
+            return QPlainTextEdit(parent)
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            editor.setPlainText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+            editor.moveCursor(QTextCursor.MoveOperation.End)
+            return
+        super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QPlainTextEdit):
+            model.setData(index, editor.toPlainText(), Qt.ItemDataRole.EditRole)
+            return
+        super().setModelData(editor, model, index)
+
+
+class FormView(QTableView):
+    """A table view that behaves like a spreadsheet: type to edit, Enter moves down, Tab moves right,
+    Ctrl+V pastes a tab-separated block copied from Excel/WPS, Delete clears."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.painted_at = 0.0
+        self.setItemDelegate(ParagraphDelegate(self))
+        self.horizontalHeader().hide()
+        self.verticalHeader().hide()
+        self.setWordWrap(True)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.AnyKeyPressed
+            | QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.horizontalHeader().setStretchLastSection(True)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setStyleSheet(
+            "QTableView { gridline-color: #9a9a9a; selection-background-color: #cfe3ff; selection-color: black; }"
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self.painted_at = time.perf_counter()  # read by benchmarks/gui_bench.py
+
+    def grid_model(self) -> GridModel:
+        model = self.model()
+        assert isinstance(model, GridModel)
+        return model
+
+    def show_grid(self, model: GridModel) -> None:
+        old = self.model()
+        self.clearSpans()
+        self.setModel(model)
+        if old is not None and old is not model:
+            old.deleteLater()
+        grid = model.grid
+        for (r, c), cell in grid.origins.items():
+            if cell.row_span > 1 or cell.col_span > 1:
+                self.setSpan(r, c, cell.row_span, cell.col_span)
+        for c, w in enumerate(grid.widths):
+            self.setColumnWidth(c, w)
+        # Rows grow with wrapped text (long indicator names), up to a few lines; tall rows hold paragraphs.
+        line = self.fontMetrics().height()
+        self.resizeRowsToContents()
+        for r in range(grid.rows):
+            lines = 4 if r in grid.tall_rows else 1
+            self.setRowHeight(r, max(line * lines + 10, min(self.rowHeight(r) + 4, line * 6)))
+
+    # --- navigation ------------------------------------------------------------------------------
+
+    def go_to(self, row: int, col: int) -> None:
+        index = self.model().index(row, col)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.setFocus()
+
+    def _move_down(self) -> None:
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        model = self.grid_model()
+        hit = model.grid.cell_at(current.row(), current.column())
+        below = current.row() + (hit[2].row_span if hit else 1)
+        if below < model.grid.rows:
+            self.setCurrentIndex(model.index(below, current.column()))
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter: commit and move down (Excel)
+            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            self._move_down()
+            return
+        super().closeEditor(editor, hint)
+
+    def keyPressEvent(self, event: Any) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste):
+            self.paste(QGuiApplication.clipboard().text())
+            return
+        if event.matches(QKeySequence.StandardKey.Copy):
+            QGuiApplication.clipboard().setText(self.copy_text())
+            return
+        if self.state() != QAbstractItemView.State.EditingState:
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._move_down()
+                return
+            if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.clear_selection_cells()
+                return
+        super().keyPressEvent(event)
+
+    # --- block operations ------------------------------------------------------------------------
+
+    def _selected_origins(self) -> list[tuple[int, int, Cell]]:
+        model = self.grid_model()
+        seen: dict[tuple[int, int], Cell] = {}
+        for index in self.selectedIndexes():
+            hit = model.grid.cell_at(index.row(), index.column())
+            if hit is not None:
+                seen[(hit[0], hit[1])] = hit[2]
+        return [(r, c, cell) for (r, c), cell in sorted(seen.items())]
+
+    def clear_selection_cells(self) -> None:
+        model = self.grid_model()
+        edits: list[Edit] = []
+        for _r, _c, cell in self._selected_origins():
+            if cell.role is Role.INPUT:
+                edits += model.edits_for(cell, "")
+            elif cell.role is Role.COMPUTED and model.stated_raw(cell):
+                edits.append(set_cell(model.session.packet, cell.stated, None))
+        model.session.commit(edits)
+
+    def copy_text(self) -> str:
+        model = self.grid_model()
+        lines: dict[int, list[str]] = {}
+        for r, _c, cell in self._selected_origins():
+            lines.setdefault(r, []).append(model.raw_text(cell) if cell.role is Role.INPUT else model.shown_text(cell))
+        return "\n".join("\t".join(v) for _, v in sorted(lines.items()))
+
+    def paste(self, text: str) -> int:
+        """Paste a tab-separated block at the current cell as one undo step; returns the cells changed.
+
+        Values land on the visible columns from the current one (a merged cell takes one value);
+        values that fall on labels or computed figures are skipped.
+        """
+        current = self.currentIndex()
+        if not current.isValid() or not text:
+            return 0
+        model = self.grid_model()
+        grid = model.grid
+        rows = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if rows and rows[-1] == "":
+            rows.pop()  # Excel ends the block with a newline
+        edits: list[Edit] = []
+        row = current.row()
+        for line in rows:
+            if row >= grid.rows:
+                break
+            col = current.column()
+            for value in line.split("\t"):
+                hit = grid.cell_at(row, col)
+                if hit is None:
+                    break
+                r0, c0, cell = hit
+                if cell.role is Role.INPUT and r0 == row:
+                    edits += model.edits_for(cell, value.strip())
+                col = c0 + cell.col_span
+            row += 1
+        model.session.commit(edits)
+        return len(edits)
+
+    def owner_of_current(self) -> tuple[str, int] | None:
+        current = self.currentIndex()
+        if not current.isValid():
+            return None
+        grid = self.grid_model().grid
+        hit = grid.cell_at(current.row(), current.column())
+        row = hit[0] if hit else current.row()
+        for r in range(row, row + (hit[2].row_span if hit else 1)):
+            if r in grid.owners:
+                return grid.owners[r]
+        return None
+
+
+def field_edit(session: Session, paths: list[str], value: Any) -> list[Edit]:
+    """SetCell edits for the paths whose value differs from ``value``."""
+    return [set_cell(session.packet, p, value) for p in paths if get_value(session.packet, p) != value]

@@ -1,0 +1,154 @@
+"""``perfeval`` with no sub-command: open the local database and show the main window.
+
+Known storage problems become Chinese dialogs (a newer program's database is refused; a damaged one is
+restored from its newest good backup if the clerk agrees); anything unexpected is logged by
+:func:`app.crash.report_crash` and reported in a dialog — never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import shutil
+import sys
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+if TYPE_CHECKING:
+    from app.storage import Database
+
+FONT_FILE = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
+
+
+def font_path() -> Path:
+    # In a PyInstaller bundle the resources sit next to the executable's data dir.
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        candidate = Path(bundle) / "resources" / "fonts" / FONT_FILE.name
+        if candidate.exists():
+            return candidate
+    return FONT_FILE
+
+
+def load_font(app: QApplication, point_size: float = 10.0) -> str | None:
+    """Register the bundled CJK font and make it the application font; returns its family."""
+    font_id = QFontDatabase.addApplicationFont(str(font_path()))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        return None
+    font = QFont(families[0])
+    font.setPointSizeF(point_size)
+    app.setFont(font)
+    return families[0]
+
+
+def install_excepthook() -> None:
+    """An unexpected error inside a Qt slot: log it and tell the clerk in Chinese, keep the window open."""
+
+    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        from app.crash import report_crash
+
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log = report_crash(exc.with_traceback(tb))
+        QMessageBox.critical(
+            None,
+            "程序内部错误",
+            f"程序遇到一个内部错误（{exc_type.__name__}）。\n已保存的内容不受影响；详情已记录到：\n{log}",
+        )
+
+    sys.excepthook = hook
+
+
+def _restore_backup(path: Path, backup: Path) -> None:
+    """Put the damaged file aside (never delete it) and copy the backup in its place."""
+    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        damaged = Path(f"{path}{suffix}")
+        if damaged.exists():
+            damaged.rename(damaged.with_name(f"{damaged.name}.damaged-{stamp}"))
+    shutil.copy2(backup, path)
+
+
+def open_db_with_dialogs(path: Path | None) -> Database | None:
+    from app.storage import (
+        DatabaseCorrupt,
+        DatabaseTooNew,
+        StorageError,
+        default_db_path,
+        open_database,
+    )
+
+    target = path or default_db_path()
+    try:
+        return open_database(target)
+    except DatabaseTooNew as exc:
+        QMessageBox.critical(None, "无法打开数据库", f"{exc}\n\n为保护数据，本程序不会修改这个文件。请安装新版程序。")
+    except DatabaseCorrupt as exc:
+        if not exc.backups:
+            QMessageBox.critical(None, "数据库已损坏", f"{exc}\n\n没有找到可用的备份。文件未作任何改动。")
+            return None
+        newest = exc.backups[0]
+        when = _dt.datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
+        answer = QMessageBox.question(
+            None,
+            "数据库已损坏",
+            f"{exc}\n\n找到最新的完好备份：{newest.name}（{when}）。\n是否用它恢复？损坏的文件会改名保留，不会删除。",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            try:
+                _restore_backup(Path(target), newest)
+                return open_database(target)
+            except (StorageError, OSError) as again:
+                QMessageBox.critical(None, "恢复失败", f"用备份恢复没有成功：{again}")
+    except StorageError as exc:
+        QMessageBox.critical(None, "无法打开数据库", str(exc))
+    return None
+
+
+def _parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="perfeval", add_help=False)
+    parser.add_argument("--db")
+    parser.add_argument("--quit-after", type=int, metavar="MS")
+    ns, _rest = parser.parse_known_args(argv)
+    return ns
+
+
+def run_gui(argv: list[str]) -> int:
+    args = _parse(argv)
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0] if sys.argv else "perfeval"])
+    app.setApplicationName("PerfEval Desk")
+    load_font(app)
+    install_excepthook()
+    db = open_db_with_dialogs(Path(args.db) if args.db else None)
+    if db is None:
+        return 1
+    from app.ui.main_window import MainWindow
+
+    try:
+        db.import_sample_if_empty()
+        packets = db.list_packets()
+        if not packets:
+            QMessageBox.critical(None, "没有可打开的材料", "数据库中没有任何单位的材料。")
+            return 1
+        latest = max(packets, key=lambda info: info.updated_at)  # where the clerk left off
+        window = MainWindow(db, latest.id)
+        window.show()
+        if args.quit_after is not None:
+            QTimer.singleShot(max(0, args.quit_after), window.close)
+        return app.exec()
+    finally:
+        db.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(run_gui(sys.argv[1:]))
