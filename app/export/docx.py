@@ -234,7 +234,7 @@ def _chart_png(bars: list[tuple[str, Decimal, Decimal]]) -> bytes:
         draw.text((x + 18 * scale, 18 * scale), name, font=font, fill="black", anchor="lm")
     draw.text((8 * scale, 18 * scale), "万元", font=font, fill="black", anchor="lm")
     out = io.BytesIO()
-    img.save(out, format="PNG", optimize=True)
+    img.save(out, format="PNG")
     return out.getvalue()
 
 

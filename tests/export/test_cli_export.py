@@ -134,3 +134,24 @@ def test_batch_never_overwrites_inputs_or_itself(capsys: pytest.CaptureFixture[s
     code, _, err = run(capsys, "export", str(src / "a.xlsx"), "-f", "xlsx", "-o", str(src / "a.xlsx"))
     assert code == 2 and "输出文件与输入文件相同" in err
     assert (src / "a.xlsx").read_bytes() == before
+
+
+def test_template_import_and_stored_export(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An exported .xlsx imported into the database (perfeval import) exports again from there."""
+    db = str(tmp_path / "perfeval.db")
+    xlsx = tmp_path / "t.xlsx"
+    assert run(capsys, "export", str(DATA / "seed_004.json"), "-f", "xlsx", "-o", str(xlsx))[0] == 0
+    code, stdout, err = run(capsys, "--db", db, "import", str(xlsx))
+    assert code == 0, err
+    assert "中共汨罗市委办公室" in stdout
+    for fmt in ("pdf", "json"):
+        target = tmp_path / f"stored.{fmt}"
+        code, _, err = run(capsys, "--db", db, "export", "--unit", "中共汨罗市委办公室", "--year", "2024",
+                           "-f", fmt, "-o", str(target))
+        assert code == 0, err
+        assert target.stat().st_size > 1000
+    stored = json.loads((tmp_path / "stored.json").read_text(encoding="utf-8"))
+    original = json.loads((DATA / "seed_004.json").read_text(encoding="utf-8"))
+    assert stored["template"] == original["template"] == "cost_level1"
+    assert len(stored["self_eval"]["indicators"]) == len(original["self_eval"]["indicators"])
+    assert [s["title"] for s in stored["report"]["sections"]] == [s["title"] for s in original["report"]["sections"]]
