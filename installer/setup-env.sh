@@ -5,8 +5,9 @@
 RUNTIME_DEBS="libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 \
 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1 libglib2.0-0"
-# Tests also take screenshots on a virtual screen and render PDFs to PNG.
-TEST_DEBS="xvfb xauth poppler-utils"
+# Tests also take screenshots on a virtual screen and render PDFs to PNG; LibreOffice (Calc) recalculates
+# the exported Excel formulas in a test and is the peer in benchmarks/export_bench.py (not an app dependency).
+TEST_DEBS="xvfb xauth poppler-utils libreoffice-calc-nogui"
 
 install_debs() {
     command -v apt-get >/dev/null 2>&1 || { echo "（非Debian系统：请自行安装Qt运行库）"; return 0; }

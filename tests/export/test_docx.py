@@ -1,0 +1,58 @@
+"""The Word file read back: cover, chapters, quoted tables and the 附件1–3 tables with their merges."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+
+from app.domain.forms import report as report_form
+from app.domain.numbers import Kind, format_value, parse_number
+from app.export.document import CHART_CAPTION
+from tests.export.conftest import SEED_IDS, flat, seed_packet
+
+
+@pytest.mark.parametrize("seed", SEED_IDS)
+def test_report_paragraphs(seed: str, exports: dict[tuple[str, str], Path]) -> None:
+    packet = seed_packet(seed)
+    d = docx.Document(str(exports[(seed, "docx")]))
+    paragraphs = [p.text for p in d.paragraphs]
+    text = flat("".join(paragraphs))
+    assert report_form.TITLE.format(year=packet.year, unit=packet.unit.name) in paragraphs
+    assert report_form.COVER_UNIT_LINE in paragraphs
+    for sec in packet.report.sections:
+        if sec.title.strip():
+            assert sec.title.strip() in paragraphs
+        for line in sec.text.splitlines():
+            if line.strip():
+                assert flat(line) in text
+    # A4 pages, 附件2 landscape
+    widths = {round(x.mm) for s in d.sections for x in (s.page_width, s.page_height)}
+    assert {210, 297} <= widths
+    assert any(s.page_width > s.page_height for s in d.sections)
+
+
+def test_tables_carry_the_figures(exports: dict[tuple[str, str], Path]) -> None:
+    packet = seed_packet("seed_000")
+    d = docx.Document(str(exports[("seed_000", "docx")]))
+    staff, funds = d.tables[0], d.tables[1]  # 附件1 is cut at its 经费 heading row, which Word repeats
+    cells = [c.text for t in (staff, funds) for row in t.rows for c in row.cells]
+    assert "81.48%" in cells and "“三公”经费" in cells
+    assert format_value(parse_number(packet.basic.funds["reception"].budget).value, Kind.MONEY) in cells
+    # the merged 财政供养人员情况 cell spans two rows: python-docx returns the same cell twice
+    assert staff.rows[0].cells[0].text == staff.rows[1].cells[0].text == "财政供养人员情况（人）"
+    assert "w:tblHeader" in funds.rows[0]._tr.xml and "w:tblHeader" not in staff.rows[0]._tr.xml
+    se = [c.text for t in d.tables[2:4] for row in t.rows for c in row.cells]
+    assert "85.32%" in se and "8.53" in se and "113.53" in se
+    indicators = d.tables[3]
+    assert [c.text for c in indicators.rows[0].cells][:3] == ["绩效指标", "一级指标", "二级指标"]
+    assert "w:tblHeader" in indicators.rows[0]._tr.xml
+    quoted = [t for t in d.tables if t.rows[0].cells[0].text == "基本支出"]
+    assert quoted and quoted[0].rows[1].cells[0].text == "1379.39"
+    footer = d.sections[0].footer.paragraphs[0]
+    assert "第" in footer.text and "NUMPAGES" in footer._p.xml
+    assert "草稿" in d.sections[0].header.paragraphs[0].text
+    # the budget-vs-execution chart after chapter 六, as a picture with its caption
+    assert len(d.inline_shapes) == 1
+    assert CHART_CAPTION in [p.text for p in d.paragraphs]
