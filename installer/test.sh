@@ -8,6 +8,6 @@ install_debs $RUNTIME_DEBS $TEST_DEBS
 ensure_venv
 .venv/bin/python -m pip install -q -e ".[test]"
 export QT_QPA_PLATFORM=offscreen
-echo "== ruff";  .venv/bin/ruff check app tests benchmarks
+echo "== ruff";  .venv/bin/ruff check app tests benchmarks installer
 echo "== mypy";  .venv/bin/mypy
 echo "== pytest"; .venv/bin/python -m pytest "$@"
