@@ -147,8 +147,8 @@ def step_layout(bundle: Path, report: Report) -> None:
         expect((bundle / rel).is_file(), f"安装包缺少 {rel}")
     for exe in ("PerfEvalDesk", "perfeval", "install.sh", "uninstall.sh"):
         expect(os.access(bundle / exe, os.X_OK), f"{exe} 没有可执行权限")
-    for rel in (SAMPLE_IN_BUNDLE, FONT_IN_BUNDLE, Path("_internal/resources/icons/perfeval.png")):
-        expect((bundle / rel).is_file(), f"安装包缺少 {rel}")
+    for data in (SAMPLE_IN_BUNDLE, FONT_IN_BUNDLE, Path("_internal/resources/icons/perfeval.png")):
+        expect((bundle / data).is_file(), f"安装包缺少 {data}")
     need = build.required_glibc(bundle)
     for name in ("install.sh", "INSTALL.txt"):
         text = (bundle / name).read_text(encoding="utf-8")
@@ -415,6 +415,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     report = Report()
     tarball = build.DIST / build.archive_name()
+    tmp: Path | None = None
     try:
         if not args.no_build:
             start = time.perf_counter()
@@ -439,6 +440,8 @@ def main(argv: list[str] | None = None) -> int:
         step_wine(tmp, report)
     except (SmokeFailure, subprocess.CalledProcessError) as exc:
         print(f"失败  {exc}", file=sys.stderr)
+        if tmp is not None:
+            print(f"（临时目录保留在 {tmp}，供排查）", file=sys.stderr)
         return 1
     print(f"体积：程序文件夹 {report.figures['bundle_mb']} MB，{tarball.name} {report.figures['tarball_mb']} MB")
     print("数据：" + json.dumps(report.figures, ensure_ascii=False))
@@ -446,7 +449,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"注意：{len(report.skipped)} 项因模块尚未合并而跳过：" + "；".join(report.skipped))
     if args.keep:
         print(f"临时目录保留在 {tmp}")
-    else:
+    elif tmp is not None:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
