@@ -15,7 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -54,6 +54,16 @@ def set_app_icon(app: QApplication) -> None:
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     app.setDesktopFileName("perfeval-desk")
+
+
+def load_qt_translation(app: QApplication) -> QTranslator | None:
+    """Qt's own zh_CN catalogue, so standard dialog buttons read 确定/取消/是/否 instead of OK/Cancel."""
+    translator = QTranslator(app)
+    folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", folder):
+        app.installTranslator(translator)
+        return translator
+    return None
 
 
 def install_excepthook() -> None:
@@ -137,6 +147,7 @@ def run_gui(argv: list[str]) -> int:
         app = QApplication([sys.argv[0] if sys.argv else "perfeval"])
     app.setApplicationName("PerfEval Desk")
     load_font(app)
+    load_qt_translation(app)
     set_app_icon(app)
     install_excepthook()
     db = open_db_with_dialogs(Path(args.db) if args.db else None)

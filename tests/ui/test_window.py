@@ -334,3 +334,20 @@ def test_status_is_set_from_the_toolbar(window: MainWindow, db, pid) -> None:  #
     window.status.activated.emit(window.status.currentIndex())
     assert [info.status for info in db.list_packets() if info.id == pid] == ["已审核"]
     assert window.packets.currentText().endswith("（已审核）")
+
+
+def test_standard_dialog_buttons_are_chinese(qapp: object) -> None:
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from app.ui.main import load_qt_translation
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    translator = load_qt_translation(app)
+    try:
+        assert translator is not None
+        assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+    finally:
+        if translator is not None:
+            app.removeTranslator(translator)
