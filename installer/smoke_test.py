@@ -139,7 +139,7 @@ def unpack(tarball: Path, into: Path) -> Path:
         if hasattr(tarfile, "tar_filter"):  # Python >= 3.11.4 (Debian 12's 3.11.2 lacks extraction filters)
             tar.extractall(into, filter="tar")
         else:
-            tar.extractall(into)  # noqa: S202 - our own freshly built archive
+            tar.extractall(into)  # our own freshly built archive
     tops = [p for p in into.iterdir() if p.is_dir() and p.name.startswith("PerfEvalDesk-")]
     expect(len(tops) == 1, f"{tarball.name} 应只有一个顶层文件夹，实际 {tops}")
     return tops[0]
