@@ -7,28 +7,24 @@ the font has that, else by a visible stand-in, and recorded so the caller can wa
 
 from __future__ import annotations
 
-import sys
 import unicodedata
 from functools import cache
 from pathlib import Path
 
+from app import resources
+from app.resources import FONT_FILE
+
 FONT_NAME = "WenQuanYiMicroHei"
-FONT_FILE = "wqy-microhei.ttc"
 SUBFONT_INDEX = 0
 #: printed instead of a character the font cannot draw (the font has it; a blank would hide the loss)
 STAND_IN = "□"
 
 
 def font_path() -> Path:
-    """resources/fonts/wqy-microhei.ttc, also inside a PyInstaller bundle (sys._MEIPASS)."""
-    roots = [Path(__file__).resolve().parents[2]]
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        roots.insert(0, Path(bundle))
-    for root in roots:
-        for candidate in (root / "resources" / "fonts" / FONT_FILE, root / "fonts" / FONT_FILE):
-            if candidate.is_file():
-                return candidate
+    """resources/fonts/wqy-microhei.ttc (also inside a PyInstaller bundle); a missing font is an error."""
+    path = resources.font_path()
+    if path.is_file():
+        return path
     raise FileNotFoundError(f"找不到字体文件 {FONT_FILE}（应在 resources/fonts/ 下），请重新安装程序")
 
 

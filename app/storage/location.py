@@ -1,9 +1,8 @@
-"""Where the database and the bundled files live (no SQLAlchemy here: cheap to import)."""
+"""Where the database lives (no SQLAlchemy here: cheap to import)."""
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 DB_FILENAME = "perfeval.db"
@@ -18,11 +17,3 @@ def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_DIR_NAME, appauthor=False)) / DB_FILENAME
-
-
-def project_root() -> Path:
-    """The source tree (or the unpacked PyInstaller bundle) holding ``db/`` and ``resources/``."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle)
-    return Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from app.resources import app_root
 from app.storage.engine import connect
 from app.storage.errors import StorageError
-from app.storage.location import project_root
 from app.storage.models import APPLICATION_ID, SCHEMA_VERSION
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
@@ -28,7 +28,7 @@ class Migration:
 
 
 def migrations_dir() -> Path:
-    return project_root() / "db" / "migrations"
+    return app_root() / "db" / "migrations"
 
 
 @cache

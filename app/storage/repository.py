@@ -34,11 +34,12 @@ from app.domain.model import (
 )
 from app.domain.package import PackageError, read_package_file
 from app.domain.paths import parse_path
+from app.resources import resource_path
 from app.storage import backups, mapping, migrations, probe, rawvalues
 from app.storage.carryover import next_year
 from app.storage.engine import WRITE_OPTION, make_engine
 from app.storage.errors import DatabaseCorrupt, DatabaseTooNew, StorageError
-from app.storage.location import default_db_path, project_root
+from app.storage.location import default_db_path
 from app.storage.models import (
     DRAFT,
     SCHEMA_VERSION,
@@ -58,7 +59,7 @@ from app.storage.models import (
     UnitRow,
 )
 
-SAMPLE_PACKAGE = Path("resources") / "sample" / "yueyang-2024.json"
+SAMPLE_PACKAGE = ("sample", "yueyang-2024.json")
 
 
 @dataclass(frozen=True)
@@ -247,7 +248,7 @@ class Database:
         if not self.is_empty():
             return None
         try:
-            packet = read_package_file(project_root() / SAMPLE_PACKAGE)
+            packet = read_package_file(resource_path(*SAMPLE_PACKAGE))
         except PackageError as exc:
             raise StorageError(f"示例数据包无法读取：{exc.one_line()}") from None
         return self.import_packet(packet)

@@ -19,21 +19,10 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.resources import font_path, resource_path
+
 if TYPE_CHECKING:
     from app.storage import Database
-
-FONT_FILE = Path(__file__).resolve().parents[2] / "resources" / "fonts" / "wqy-microhei.ttc"
-
-
-def font_path() -> Path:
-    # In a PyInstaller bundle the resources sit next to the executable's data dir.
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        candidate = Path(bundle) / "resources" / "fonts" / FONT_FILE.name
-        if candidate.exists():
-            return candidate
-    return FONT_FILE
-
 
 def load_font(app: QApplication, point_size: float = 10.0) -> str | None:
     """Register the bundled CJK font and make it the application font; returns its family."""
@@ -50,7 +39,7 @@ def load_font(app: QApplication, point_size: float = 10.0) -> str | None:
 def set_app_icon(app: QApplication) -> None:
     """Window/taskbar icon (resources/icons, drawn by installer/make_icon.py); the desktop file name lets
     Linux docks (Wayland) match the window to the installed perfeval-desk.desktop entry."""
-    icon = font_path().parents[1] / "icons" / "perfeval.png"
+    icon = resource_path("icons", "perfeval.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
     app.setDesktopFileName("perfeval-desk")
