@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 from app.cli import EXIT_BAD_INPUT, UserError
@@ -15,10 +14,8 @@ TEMPLATE_SUFFIXES = (".xlsx", ".xlsm")
 def load_packet(path: str) -> Packet:
     """Read a package or a filled template; any bad input becomes a one-line :class:`UserError`."""
     try:
-        if Path(path).suffix.lower() in TEMPLATE_SUFFIXES and importlib.util.find_spec("app.export.template_import"):
-            from app.export.template_import import (  # type: ignore[import-not-found,unused-ignore]
-                read_template_file,
-            )
+        if Path(path).suffix.lower() in TEMPLATE_SUFFIXES:
+            from app.export.template_import import read_template_file  # openpyxl only when needed
 
             return read_template_file(path)
         return read_package_file(path)

@@ -121,10 +121,7 @@ def _suffix(fmt: str) -> str:
 
 
 def _stored_packet(unit: str, year: int) -> Packet:
-    try:
-        from app.storage import StorageError, open_database  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        raise UserError("此版本尚未包含本地数据库功能，无法按单位导出；请导出数据包文件（PACKAGE）") from None
+    from app.storage import StorageError, open_database  # SQLAlchemy only for --unit/--year
     try:
         db = open_database()
         try:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import sys
 from pathlib import Path
 
 from app.cli import EXIT_BAD_INPUT, EXIT_OK, UserError
-from app.commands.common import TEMPLATE_SUFFIXES, load_packet
-
-TEMPLATE_IMPORTER = "app.export.template_import"
+from app.commands.common import load_packet
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,17 +15,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的数据包时覆盖它")
 
 
-def _has_template_importer() -> bool:
-    try:
-        return importlib.util.find_spec(TEMPLATE_IMPORTER) is not None
-    except ModuleNotFoundError:  # app.export itself is absent
-        return False
-
-
 def run(args: argparse.Namespace) -> int:
     suffix = Path(args.file).suffix.lower()
-    if suffix in (*TEMPLATE_SUFFIXES, ".docx") and not (suffix != ".docx" and _has_template_importer()):
-        raise UserError(f"{args.file}：本版本还不能导入{suffix}模板，请导入数据包（.json）", EXIT_BAD_INPUT)
+    if suffix == ".docx":
+        raise UserError(
+            f"{args.file}：本版本还不能导入Word模板，请导入数据包（.json）或填好的Excel模板（.xlsx）", EXIT_BAD_INPUT
+        )
     packet = load_packet(args.file)
 
     from app.storage import StorageError, open_database

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib
-import importlib.util
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -119,12 +117,10 @@ class MainWindow(QMainWindow):
 
     def _menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
-        # The export writers are another module; until it exists the actions are absent, not dead.
-        if importlib.util.find_spec("app.export") is not None:
-            for fmt, text in (("pdf", "导出PDF…"), ("xlsx", "导出Excel…"), ("docx", "导出Word…")):
-                file_menu.addAction(text, functools.partial(self.export, fmt))
-            file_menu.addAction("打印预览", self.print_preview)
-            file_menu.addSeparator()
+        for fmt, text in (("pdf", "导出PDF…"), ("xlsx", "导出Excel…"), ("docx", "导出Word…")):
+            file_menu.addAction(text, functools.partial(self.export, fmt))
+        file_menu.addAction("打印预览", self.print_preview)
+        file_menu.addSeparator()
         file_menu.addAction("退出", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("编辑(&E)")
         self.undo_action = QAction("撤销", self)
@@ -310,7 +306,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.flush()
-        export = importlib.import_module("app.export")
+        from app import export  # imported on first use: keeps reportlab/openpyxl out of start-up
         suffix = export.FORMATS[fmt]
         path, _ = QFileDialog.getSaveFileName(self, "导出", self._default_name(suffix), f"*{suffix}")
         if not path:
@@ -343,7 +339,7 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.flush()
-        export = importlib.import_module("app.export")
+        from app import export  # imported on first use: keeps reportlab/openpyxl out of start-up
         out = Path(tempfile.mkdtemp(prefix="perfeval-preview-")) / "打印预览.pdf"
         try:
             written = export.export_packet(self.session.packet, "pdf", out, draft=True)
