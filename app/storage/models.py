@@ -1,4 +1,4 @@
-"""SQLAlchemy models: the current schema (v2), one class per table of ``db/migrations``.
+"""SQLAlchemy models: the current schema (v3), one class per table of ``db/migrations``.
 
 The DDL in ``db/migrations/*.sql`` creates and upgrades the tables; these classes describe the result so the
 repository can query it (a test checks that both agree column for column).  Class names end in ``Row`` to
@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 APPLICATION_ID = 0x50455644  # "PEVD": marks a SQLite file as a PerfEval Desk database
 
 STATUSES: tuple[str, ...] = ("草稿", "已审核", "已打印")  # draft, reviewed, printed
@@ -31,6 +31,10 @@ def _raw() -> Mapped[str | None]:
 
 def _text() -> Mapped[str]:
     return mapped_column(Text, nullable=False, default="")
+
+
+def _fields() -> Mapped[str]:
+    return mapped_column(Text, nullable=False, default="{}")
 
 
 class UnitRow(Base):
@@ -65,6 +69,10 @@ class PacketRow(Base):
     created_at: Mapped[str] = mapped_column(Text, nullable=False)  # ISO-8601 UTC
     updated_at: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[str] = mapped_column(Text, nullable=False, default=DRAFT)  # v2
+    template_version: Mapped[str] = _text()  # v3: version of the template pack the packet was filled on
+    catalogue: Mapped[str] = _text()  # v3: the pack's indicator catalogue
+    deleted_at: Mapped[str | None] = mapped_column(Text, nullable=True)  # v3: in the 回收站 since (ISO-8601 UTC)
+    explanations_json: Mapped[str] = mapped_column(Text, nullable=False, default="{}")  # v3: 合理性说明 of warnings
 
 
 class BandRow(Base):
@@ -101,6 +109,8 @@ class ProjectLineRow(Base):
     budget_type: Txt = _raw()
     actual: Txt = _raw()
     actual_type: Txt = _raw()
+    fields_json: Mapped[str] = _fields()  # v3: columns a template pack adds
+
 
 
 class SubLineRow(Base):
@@ -115,6 +125,8 @@ class SubLineRow(Base):
     budget_type: Txt = _raw()
     actual: Txt = _raw()
     actual_type: Txt = _raw()
+    fields_json: Mapped[str] = _fields()  # v3: columns a template pack adds
+
 
 
 class BuildingRow(Base):
@@ -136,6 +148,8 @@ class BuildingRow(Base):
     area_control_rate_type: Txt = _raw()
     investment_control_rate: Txt = _raw()
     investment_control_rate_type: Txt = _raw()
+    fields_json: Mapped[str] = _fields()  # v3: columns a template pack adds
+
 
 
 class ProjectRow(Base):
@@ -156,6 +170,8 @@ class ProjectRow(Base):
     score_type: Txt = _raw()
     total_score: Txt = _raw()
     total_score_type: Txt = _raw()
+    fields_json: Mapped[str] = _fields()  # v3: columns a template pack adds
+
 
 
 class ProjectFundsRow(Base):
@@ -170,6 +186,8 @@ class ProjectFundsRow(Base):
     full_year_type: Txt = _raw()
     executed: Txt = _raw()
     executed_type: Txt = _raw()
+    fields_json: Mapped[str] = _fields()  # v3: columns a template pack adds
+
 
 
 class TargetRow(Base):
@@ -182,6 +200,8 @@ class TargetRow(Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     expected: Mapped[str] = _text()
     actual: Mapped[str] = _text()
+    fields_json: Mapped[str] = _fields()  # v3: columns a template pack adds
+
 
 
 class IndicatorRow(Base):
@@ -204,6 +224,8 @@ class IndicatorRow(Base):
     score: Txt = _raw()
     score_type: Txt = _raw()
     deviation: Mapped[str] = _text()
+    fields_json: Mapped[str] = _fields()  # v3: columns a template pack adds
+
 
 
 class ReportSectionRow(Base):
@@ -213,6 +235,8 @@ class ReportSectionRow(Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False)
     title: Mapped[str] = _text()
     text: Mapped[str] = _text()
+    fields_json: Mapped[str] = _fields()  # v3: columns a template pack adds
+
 
 
 class LibraryIndicatorRow(Base):
