@@ -1,4 +1,4 @@
-"""Every derived figure of a packet, from the parts the clerk typed, in Decimal.
+"""Every derived figure of a packet: the plan's formulas evaluated in Decimal.
 
 Sums are computed from their parts; where the parts are all blank, the stated total stands
 (contract.md).  A rate with a zero or blank denominator is None, printed ``——``.
@@ -6,17 +6,17 @@ Sums are computed from their parts; where the parts are all blank, the stated to
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from app.domain import scoring
 from app.domain.cells import Cells
-from app.domain.forms import basic as basic_form
-from app.domain.model import FUND_COLUMNS, INCOME_KEYS, PROJECT_FUND_COLUMNS, SPENDING_KEYS, Indicator, Packet
 from app.domain.numbers import Kind, format_value
+from app.domain.plan import Plan, ScorePlan
+from app.domain.scoring import suggested_score
 
 ZERO = Decimal(0)
+UNNAMED_LEVEL = "（未填一级指标）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,10 +30,11 @@ class Figure:
 
 
 @dataclass
-class Level1Group:
-    """The 三级 rows under one 一级 indicator and their sums."""
+class Group:
+    """The 三级 rows under one group of an indicator tree (一级 产出指标, or 二级 under it) and their sums."""
 
-    name: str
+    level: str  # level1 | level2
+    name: str  # 产出指标 (level2: 产出指标/数量指标)
     label_weight: Decimal | None
     label_paths: list[str]
     rows: list[int]
@@ -44,7 +45,7 @@ class Level1Group:
 @dataclass
 class IndicatorTotals:
     prefix: str  # "self_eval" or "projects[N]"
-    groups: list[Level1Group]
+    groups: list[Group]
     weight_sum: Decimal | None
     score_sum: Decimal | None
 
@@ -76,144 +77,74 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
     return numerator / denominator
 
 
-def sum_parts(parts: Iterable[Decimal | None], stated: Decimal | None = None) -> Decimal | None:
-    """Σ of the filled parts; the stated total when every part is blank."""
-    filled = [p for p in parts if p is not None]
-    if not filled:
-        return stated
-    return sum(filled, ZERO)
-
-
-def compute(packet: Packet, cells: Cells) -> Computed:
+def compute(plan: Plan, cells: Cells) -> Computed:
     out = Computed()
-    _basic(packet, cells, out)
-    _self_eval(packet, cells, out)
-    for n in range(len(packet.projects)):
-        _project(packet, n, cells, out)
+    memo: dict[str, Decimal | None] = {}
+
+    def value(ref: str) -> Decimal | None:
+        fig = plan.figures.get(ref)
+        if fig is None:
+            return cells.value(ref)
+        if ref not in memo:
+            memo[ref] = None  # a formula that (wrongly) refers to itself reads a blank, never loops
+            memo[ref] = fig.formula.evaluate(value, cells.value)
+        return memo[ref]
+
+    for key, fig in plan.figures.items():
+        out.put(key, value(key), fig.kind)
+    for sp in plan.scorecards:
+        totals = indicator_totals(sp, cells, value)
+        out.indicator_totals[sp.prefix] = totals
+        for group in totals.groups:
+            out.put(f"{sp.prefix}.indicators.{group.name}.weight_sum", group.weight_sum, Kind.SCORE)
+            out.put(f"{sp.prefix}.indicators.{group.name}.score_sum", group.score_sum, Kind.SCORE)
+        for i, ind in enumerate(sp.indicators if sp.card.suggest else ()):
+            p = f"{sp.path(sp.card.indicators)}[{i}]"
+            suggestion = suggested_score(ind.fields.get("nature"), ind.fields.get("value"), ind.actual,
+                                         value(f"{p}.weight"))
+            out.put(f"{p}.rule_score", suggestion, Kind.SCORE)
     return out
 
 
-def _basic(packet: Packet, cells: Cells, out: Computed) -> None:
-    out.put(
-        "basic.control_rate",
-        ratio(cells.value("basic.staff.actual"), cells.value("basic.staff.authorized")),
-        Kind.RATE,
-    )
-    lines = packet.basic.project_lines
-    for col in FUND_COLUMNS:
-        line_values: list[Decimal | None] = []
-        for i, line in enumerate(lines):
-            p = f"basic.project_lines[{i}]"
-            v = sum_parts(
-                (cells.value(f"{p}.lines[{j}].{col}") for j in range(len(line.lines))),
-                cells.value(f"{p}.{col}"),
-            )
-            line_values.append(out.put(f"{p}.{col}", v, Kind.MONEY))
-        # Rows are declared parents-first; compute leaves-first so a parent sees its parts' totals.
-        for spec in reversed(basic_form.FUND_ROWS):
-            stated = cells.value(f"basic.funds.{spec.key}.{col}")
-            if spec.parts:
-                v = sum_parts((out.value(f"basic.funds.{k}.{col}") for k in spec.parts), stated)
-            elif spec.expands_project_lines:
-                v = sum_parts(line_values, stated)
-            else:
-                v = stated
-            out.put(f"basic.funds.{spec.key}.{col}", v, Kind.MONEY)
-    for i in range(len(packet.basic.buildings)):
-        p = f"basic.buildings[{i}]"
-        out.put(
-            f"{p}.area_control_rate",
-            ratio(cells.value(f"{p}.actual_area"), cells.value(f"{p}.approved_area")),
-            Kind.RATE,
-        )
-        out.put(
-            f"{p}.investment_control_rate",
-            ratio(cells.value(f"{p}.actual_investment"), cells.value(f"{p}.budget_investment")),
-            Kind.RATE,
-        )
-
-
-def indicator_totals(prefix: str, indicators: list[Indicator], cells: Cells) -> IndicatorTotals:
-    groups: dict[str, Level1Group] = {}
+def indicator_totals(sp: ScorePlan, cells: Cells, value: Callable[[str], Decimal | None]) -> IndicatorTotals:
+    """Σ分值 and Σ得分 of the whole table and of every group that carries a weight in its label."""
+    list_path = sp.path(sp.card.indicators)
+    groups: dict[tuple[str, ...], Group] = {}
     any_weight = any_score = False
     weight_sum = score_sum = ZERO
-    for i, ind in enumerate(indicators):
-        name = ind.level1.strip() or "（未填一级指标）"
-        group = groups.get(name)
-        label_path = f"{prefix}.indicators[{i}].level1_weight"
-        if group is None:
-            group = groups[name] = Level1Group(name, None, [], [])
-        group.rows.append(i)
-        label = cells.value(label_path)
-        if label is not None:
-            group.label_paths.append(label_path)
-            if group.label_weight is None:
-                group.label_weight = label
-        w = cells.value(f"{prefix}.indicators[{i}].weight")
-        s = cells.value(f"{prefix}.indicators[{i}].score")
+    for i, ind in enumerate(sp.indicators):
+        p = f"{list_path}[{i}]"
+        w = value(f"{p}.weight")
+        s = value(f"{p}.score")
+        names: list[str] = []
+        for level in sp.card.levels:
+            raw = str(getattr(ind, level, "") or ind.fields.get(level) or "").strip()
+            names.append(raw or (UNNAMED_LEVEL if level == "level1" else ""))
+            weight_key = sp.card.level_weights.get(level)
+            if level != "level1" and not weight_key:
+                continue  # only the 一级 groups (and levels with a weight) are summed
+            key = tuple(names)
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = Group(level, "/".join(names), None, [], [])
+            group.rows.append(i)
+            if weight_key:
+                label_path = f"{p}.{weight_key}"
+                label = cells.value(label_path)
+                if label is not None:
+                    group.label_paths.append(label_path)
+                    if group.label_weight is None:
+                        group.label_weight = label
+            if w is not None:
+                group.weight_sum += w
+            if s is not None:
+                group.score_sum += s
         if w is not None:
             any_weight = True
-            group.weight_sum += w
             weight_sum += w
         if s is not None:
             any_score = True
-            group.score_sum += s
             score_sum += s
     return IndicatorTotals(
-        prefix, list(groups.values()), weight_sum if any_weight else None, score_sum if any_score else None
+        sp.prefix, list(groups.values()), weight_sum if any_weight else None, score_sum if any_score else None
     )
-
-
-def _scored_block(
-    packet: Packet,
-    prefix: str,
-    indicators: list[Indicator],
-    rate: Decimal | None,
-    cells: Cells,
-    out: Computed,
-) -> None:
-    """执行率得分, Σ分值 and 总分 — shared by 附件2 and each 附件3."""
-    out.put(f"{prefix}.execution_rate", rate, Kind.RATE)
-    weight = cells.value(f"{prefix}.weight")
-    if packet.scoring_rule.kind == "manual":
-        exec_score = cells.value(f"{prefix}.score")
-    else:
-        exec_score = scoring.score(packet.scoring_rule, rate, weight)
-    out.put(f"{prefix}.execution_score", exec_score, Kind.SCORE)
-
-    totals = indicator_totals(prefix, indicators, cells)
-    out.indicator_totals[prefix] = totals
-    out.put(f"{prefix}.indicator_weight_total", totals.weight_sum, Kind.SCORE)
-    out.put(f"{prefix}.indicator_score_total", totals.score_sum, Kind.SCORE)
-    for group in totals.groups:
-        out.put(f"{prefix}.indicators.{group.name}.weight_sum", group.weight_sum, Kind.SCORE)
-        out.put(f"{prefix}.indicators.{group.name}.score_sum", group.score_sum, Kind.SCORE)
-    out.put(f"{prefix}.weight_total", sum_parts((weight, totals.weight_sum)), Kind.SCORE)
-    out.put(f"{prefix}.total_score", sum_parts((exec_score, totals.score_sum)), Kind.SCORE)
-
-
-def _self_eval(packet: Packet, cells: Cells, out: Computed) -> None:
-    rate = ratio(cells.value("self_eval.executed"), cells.value("self_eval.budget_full_year"))
-    _scored_block(packet, "self_eval", packet.self_eval.indicators, rate, cells, out)
-    out.put(
-        "self_eval.income_total",
-        sum_parts(cells.value(f"self_eval.income.{k}") for k in INCOME_KEYS),
-        Kind.MONEY,
-    )
-    out.put(
-        "self_eval.spending_total",
-        sum_parts(cells.value(f"self_eval.spending.{k}") for k in SPENDING_KEYS),
-        Kind.MONEY,
-    )
-
-
-def _project(packet: Packet, n: int, cells: Cells, out: Computed) -> None:
-    p = f"projects[{n}]"
-    for col in PROJECT_FUND_COLUMNS:
-        total = sum_parts(
-            (cells.value(f"{p}.funds.{row}.{col}") for row in ("current", "carryover", "other")),
-            cells.value(f"{p}.funds.total.{col}"),
-        )
-        out.put(f"{p}.funds.total.{col}", total, Kind.MONEY)
-    rate = ratio(out.value(f"{p}.funds.total.executed"), out.value(f"{p}.funds.total.full_year"))
-    _scored_block(packet, p, packet.projects[n].indicators, rate, cells, out)

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from app.domain.calc import Computed, compute
 from app.domain.cells import Cells
 from app.domain.model import Packet
+from app.domain.packs import Pack
+from app.domain.plan import Plan, make_plan
 from app.domain.rules import Issue, check
 
-#: Keys that ``perfeval check`` always prints (contract.md), in this order.
+#: Keys that ``perfeval check`` always prints (contract.md) when the pack has them, in this order.
 REQUIRED_KEYS: tuple[str, ...] = (
     "basic.control_rate",
     "basic.funds.three_public.prior",
@@ -26,6 +28,8 @@ REQUIRED_KEYS: tuple[str, ...] = (
     "self_eval.total_score",
     "self_eval.weight_total",
 )
+#: Keys printed for every project (contract.md).
+PROJECT_KEYS: tuple[str, ...] = ("execution_rate", "execution_score", "weight_total", "total_score")
 
 
 @dataclass
@@ -33,6 +37,11 @@ class Evaluation:
     cells: Cells
     computed: Computed
     issues: list[Issue]
+    plan: Plan
+
+    @property
+    def pack(self) -> Pack:
+        return self.plan.pack
 
     @property
     def errors(self) -> list[Issue]:
@@ -45,9 +54,17 @@ class Evaluation:
     def issues_for(self, path: str) -> list[Issue]:
         return [i for i in self.issues if path in i.cells or i.field == path]
 
+    def summary_keys(self, n_projects: int) -> list[str]:
+        """The figures a summary prints: the contract's keys this pack has, then each project's."""
+        keys = [k for k in REQUIRED_KEYS if k in self.computed.figures]
+        for n in range(n_projects):
+            keys += [f"projects[{n}].{k}" for k in PROJECT_KEYS if f"projects[{n}].{k}" in self.computed.figures]
+        return keys
+
     def to_json(self) -> dict[str, object]:
         """The ``perfeval check --json`` document."""
         return {
+            "template": {"id": self.pack.id, "name": self.pack.name, "version": self.pack.version},
             "computed": self.computed.as_text(),
             "issues": [
                 {
@@ -63,7 +80,14 @@ class Evaluation:
         }
 
 
-def evaluate(packet: Packet) -> Evaluation:
-    cells = Cells.of(packet)
-    computed = compute(packet, cells)
-    return Evaluation(cells, computed, check(packet, cells, computed))
+def evaluate(packet: Packet, pack: Pack | None = None) -> Evaluation:
+    """Figures and issues of ``packet`` on ``pack`` (default: the pack the packet names, from the registry;
+    :class:`app.domain.registry.UnknownPack` when no folder holds it)."""
+    if pack is None:
+        from app.domain.registry import pack_for
+
+        pack = pack_for(packet)
+    plan = make_plan(pack, packet)
+    cells = Cells.of(packet, plan)
+    computed = compute(plan, cells)
+    return Evaluation(cells, computed, check(packet, plan, cells, computed), plan)

@@ -13,30 +13,17 @@ from typing import Any
 
 from app.domain.numbers import Raw
 
-FUND_KEYS: tuple[str, ...] = (
-    "three_public",
-    "vehicle",
-    "vehicle_purchase",
-    "vehicle_operation",
-    "overseas",
-    "reception",
-    "projects",
-    "public_funds",
-    "office",
-    "utilities_travel",
-    "meetings_training",
-    "procurement",
-    "budget_adjustment",
-)
-#: Rows whose prior-year column is printed as ``——``.
-NO_PRIOR_FUNDS: frozenset[str] = frozenset({"procurement", "budget_adjustment"})
-FUND_COLUMNS: tuple[str, ...] = ("prior", "budget", "actual")
+#: The template pack a packet is filled on when a package names none (contract.md).
+DEFAULT_TEMPLATE = "hunan-dept"
+#: Old ``template`` values: hunan-dept with that indicator catalogue.
+CATALOGUE_ALIASES: dict[str, str] = {"standard": "standard", "cost_level1": "cost_level1"}
 
-PROJECT_LINE_KINDS: tuple[str, ...] = ("business", "operation", "special")
-INCOME_KEYS: tuple[str, ...] = ("general_budget", "gov_fund", "special_account", "other")
-SPENDING_KEYS: tuple[str, ...] = ("basic", "project")
-PROJECT_FUND_ROWS: tuple[str, ...] = ("total", "current", "carryover", "other")
-PROJECT_FUND_COLUMNS: tuple[str, ...] = ("initial", "full_year", "executed")
+
+def Fields() -> dict[str, Raw]:
+    """Columns a template pack adds to an item beyond its fixed ones (指标性质, 度量单位, 财政专户管理资金…),
+    keyed by column key.  Field paths reach them like attributes: ``projects[0].indicators[2].nature``."""
+    return field(default_factory=dict)
+
 
 
 @dataclass
@@ -75,6 +62,7 @@ class FundRow:
     prior: Raw = None  # {year-1}年决算数
     budget: Raw = None  # {year}年预算数
     actual: Raw = None  # {year}年决算数
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +73,7 @@ class SubLine:
     prior: Raw = None
     budget: Raw = None
     actual: Raw = None
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -92,11 +81,12 @@ class ProjectLine:
     """A line of 项目支出 in 附件1: 业务工作经费, 运行维护经费 or a 专项资金 group."""
 
     name: str = ""
-    kind: str = "special"  # business | operation | special
+    kind: str = "special"  # business | operation | special (业务工作经费, 运行维护经费, 专项资金)
     prior: Raw = None
     budget: Raw = None
     actual: Raw = None
     lines: list[SubLine] = field(default_factory=list)
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -110,6 +100,7 @@ class Building:
     actual_investment: Raw = None  # 实际投资（万元）
     area_control_rate: Raw = None  # stated 规模控制率
     investment_control_rate: Raw = None  # stated 投资概算控制率
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -117,16 +108,19 @@ class Basic:
     """附件1 基础数据表."""
 
     staff: Staff = field(default_factory=Staff)
-    funds: dict[str, FundRow] = field(default_factory=lambda: {k: FundRow() for k in FUND_KEYS})
+    #: 经费控制情况 rows by key; which rows exist is the template pack's (app.domain.shape.materialize)
+    funds: dict[str, FundRow] = field(default_factory=dict)
     project_lines: list[ProjectLine] = field(default_factory=list)
     buildings: list[Building] = field(default_factory=list)
     austerity: str = ""  # 厉行节约保障措施
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
 class Target:
     expected: str = ""  # 预期目标
     actual: str = ""  # 实际完成情况
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -142,6 +136,7 @@ class Indicator:
     weight: Raw = None  # 分值
     score: Raw = None  # 得分
     deviation: str = ""  # 偏差原因分析及改进措施
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -154,11 +149,12 @@ class SelfEval:
     weight: Raw = None  # 分值
     execution_rate: Raw = None  # 执行率 as stated
     score: Raw = None  # 得分 as stated (the entered score under the manual rule)
-    income: dict[str, Raw] = field(default_factory=lambda: dict.fromkeys(INCOME_KEYS))
-    spending: dict[str, Raw] = field(default_factory=lambda: dict.fromkeys(SPENDING_KEYS))
+    income: dict[str, Raw] = field(default_factory=dict)  # 按收入性质分, keys from the pack
+    spending: dict[str, Raw] = field(default_factory=dict)  # 按支出性质分
     targets: list[Target] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     total_score: Raw = None  # 总分 as stated
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -166,6 +162,7 @@ class ProjectFunds:
     initial: Raw = None  # 年初预算数
     full_year: Raw = None  # 全年预算数
     executed: Raw = None  # 全年执行数
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -175,21 +172,21 @@ class Project:
     name: str = ""
     supervisor: str = ""  # 主管部门
     implementer: str = ""  # 实施单位
-    funds: dict[str, ProjectFunds] = field(
-        default_factory=lambda: {k: ProjectFunds() for k in PROJECT_FUND_ROWS}
-    )
+    funds: dict[str, ProjectFunds] = field(default_factory=dict)  # 项目资金 rows by key, from the pack
     weight: Raw = None
     execution_rate: Raw = None
     score: Raw = None
     targets: list[Target] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     total_score: Raw = None
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
 class ReportSection:
     title: str = ""
     text: str = ""
+    fields: dict[str, Raw] = field(default_factory=dict)
 
 
 @dataclass
@@ -202,7 +199,9 @@ class Report:
 @dataclass
 class Packet:
     year: int = 2024
-    template: str = "standard"  # standard | cost_level1 (成本指标 as its own 一级, seed 004)
+    template: str = DEFAULT_TEMPLATE  # the template pack's id (app.domain.packs)
+    template_version: str = ""  # the pack version the packet was filled on ("" = the newest)
+    catalogue: str = ""  # the pack's indicator catalogue (standard | cost_level1 …; "" = the pack's first)
     unit: Unit = field(default_factory=Unit)
     scoring_rule: ScoringRule = field(default_factory=ScoringRule)
     basic: Basic = field(default_factory=Basic)

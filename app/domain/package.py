@@ -115,15 +115,24 @@ def packet_from_dict(doc: Any, *, source: str = "") -> Packet:
         problems.append(Problem("year", f"年度应为四位整数年份，实际为“{doc.get('year')}”"))
         year = 2024
     known = {f.name for f in fields(Packet)} - {"extra"}
-    body = {k: v for k, v in doc.items() if k in known and k != "year"}
+    body = {k: v for k, v in doc.items() if k in known and k not in ("year", "template")}
     extra = {k: v for k, v in doc.items() if k not in known and k != "format"}
     packet = _build(Packet, body, "", problems)
     assert isinstance(packet, Packet)
     packet.year = year
     packet.extra = extra
+    from app.domain.registry import resolve_template
+
+    packet.template, catalogue, problem = resolve_template(doc.get("template"))
+    if problem is not None:
+        problems.append(Problem(problem.place, problem.message))
+    packet.catalogue = packet.catalogue or catalogue
     if problems:
         raise PackageError(source, problems)
-    return packet
+    from app.domain.registry import pack_for
+    from app.domain.shape import materialize
+
+    return materialize(pack_for(packet), packet)
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
@@ -195,6 +204,12 @@ def _build(tp: Any, value: Any, place: str, problems: list[Problem]) -> Any:
             return default
         hints = _hints(tp)
         kwargs: dict[str, Any] = {}
+        names = {f.name for f in fields(tp)}
+        if "fields" in names:  # keys a template pack adds (指标性质, 财政专户管理资金…) keep what was typed
+            own = {k: v for k, v in value.items()
+                   if k not in names and (v is None or isinstance(v, str | int | float)) and not isinstance(v, bool)}
+            if own:
+                value = {**value, "fields": {**own, **(value.get("fields") or {})}}
         for f in fields(tp):
             if f.name not in value or f.name == "extra":
                 continue
@@ -240,7 +255,10 @@ def packet_to_dict(packet: Packet) -> dict[str, Any]:
 
 def _plain(value: Any) -> Any:
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+        out = {f.name: _plain(getattr(value, f.name)) for f in fields(value) if f.name != "fields"}
+        for k, v in (getattr(value, "fields", None) or {}).items():  # a pack's own columns sit beside the fixed
+            out.setdefault(k, v)
+        return out
     if isinstance(value, list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):

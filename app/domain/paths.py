@@ -40,17 +40,40 @@ def join_path(*parts: str | int) -> str:
     return out
 
 
+_FIELD_NAMES: dict[type, frozenset[str]] = {}
+
+
+def _names(obj: Any) -> frozenset[str]:
+    cls = type(obj)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = frozenset(f.name for f in fields(obj))
+    return names
+
+
 def _step(obj: Any, part: str | int, path: str) -> Any:
     try:
         if isinstance(part, int):
+            if part < 0:
+                raise IndexError(part)
             return obj[part]
         if isinstance(obj, dict):
             return obj[part]
-        if is_dataclass(obj) and part in {f.name for f in fields(obj)}:
-            return getattr(obj, part)
+        if is_dataclass(obj):
+            names = _names(obj)
+            if part in names:
+                return getattr(obj, part)
+            own = getattr(obj, "fields", None) if "fields" in names else None
+            if isinstance(own, dict) and part in own:  # a column a template pack adds (指标性质…)
+                return own[part]
     except (IndexError, KeyError, TypeError):
         pass
     raise PathError(path)
+
+
+def is_pack_field(obj: Any, name: str) -> bool:
+    """Whether ``name`` on ``obj`` lives in its ``fields`` (a pack's own column), not in an attribute."""
+    return is_dataclass(obj) and name not in _names(obj) and "fields" in _names(obj)
 
 
 def get_value(root: Any, path: str) -> Any:
@@ -60,6 +83,14 @@ def get_value(root: Any, path: str) -> Any:
     return obj
 
 
+def get_or_blank(root: Any, path: str) -> Any:
+    """The value at ``path``, or None where the packet has no such cell yet (a pack column never filled)."""
+    try:
+        return get_value(root, path)
+    except PathError:
+        return None
+
+
 def set_value(root: Any, path: str, value: Any) -> Any:
     """Set the cell at ``path``; returns the previous value (for undo)."""
     parts = parse_path(path)
@@ -67,6 +98,12 @@ def set_value(root: Any, path: str, value: Any) -> Any:
     for part in parts[:-1]:
         parent = _step(parent, part, path)
     last = parts[-1]
+    if isinstance(last, str) and is_pack_field(parent, last):
+        if isinstance(value, dict | list):
+            raise PathError(path)  # a pack column holds what was typed, never a structure
+        old = parent.fields.get(last)
+        parent.fields[last] = value
+        return old
     old = _step(parent, last, path)
     if isinstance(last, int) or isinstance(parent, dict):
         parent[last] = value

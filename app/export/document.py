@@ -1,10 +1,10 @@
-"""The neutral printable document: what every writer (PDF, Excel, Word) prints, built once from the form
-specs (:mod:`app.domain.forms`), a packet and its evaluation.
+"""The neutral printable document: what every writer (PDF, Excel, Word) prints.
 
-A :class:`Grid` is the official table as a rectangle of cells: a cell may span rows and columns, the
-positions it covers hold ``None``.  Each cell knows what it shows (the printed text), its number kind
-and value (for Excel number formats), the field path it was typed into (so the template import can
-read it back) and, for a derived figure, the formula the official Excel template has for it.
+The tables come from the domain's one layout step (:func:`app.domain.layout.layout`: the packet's template
+pack → Sheets); this module only turns each Sheet cell into printed text.  A :class:`Grid` is the official
+table as a rectangle of cells: a cell may span rows and columns, the positions it covers hold ``None``.  Each
+cell knows what it shows (the printed text), its number kind and value (for Excel number formats), the field
+path it was typed into and, for a derived figure, the plan's formula (the Excel writer emits it).
 
 Printed figures: cells the clerk types print the parsed number at the form's precision (money with 2
 decimals); derived cells (控制率, sums, 执行率, 得分, 总分) print the figure recomputed from the parts,
@@ -19,13 +19,11 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from app.domain.evaluate import Evaluation, evaluate
-from app.domain.forms import basic as basic_form
-from app.domain.forms import common
-from app.domain.forms import project as project_form
-from app.domain.forms import report as report_form
-from app.domain.forms import self_eval as self_eval_form
-from app.domain.model import Indicator, Packet, Target
-from app.domain.numbers import NOT_APPLICABLE, Kind, format_value, parse_number
+from app.domain.layout import Sheet, SheetCell, date_text, layout
+from app.domain.model import Packet
+from app.domain.numbers import NOT_APPLICABLE, Kind, format_value
+from app.domain.packs import fill
+from app.domain.plan import Formula, variables
 
 ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT = "left", "center", "right"
 CHART_CAPTION = "图1 预算数与执行数对比（万元）"
@@ -36,19 +34,6 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def clean(text: str) -> str:
     """Printable text: vertical tabs/form feeds become line breaks, other control characters go."""
     return _CONTROL.sub("", text.replace("\x0b", "\n").replace("\x0c", "\n").replace("\r\n", "\n"))
-
-
-@dataclass(frozen=True)
-class Formula:
-    """A derived cell's formula over other cells named by their key (field path or computed key).
-
-    ``op``: ``sum`` (Σ refs), ``ratio`` (refs[0] / refs[1]), ``proportional`` (refs[0]·min(refs[1], 1)),
-    ``deduct`` (max(0, refs[0] − k·(100 − 100·refs[1]))), where refs may name cells on the same sheet only.
-    """
-
-    op: str
-    refs: tuple[str, ...]
-    k: Decimal | None = None
 
 
 @dataclass
@@ -208,7 +193,7 @@ class PrintDocument:
     year: int
     draft: bool
     parts: list[Part]
-    report: ReportDoc
+    report: ReportDoc | None  # a project pack prints no 自评报告
     #: packet settings that no printed cell shows (kept in the Excel file's properties for the import)
     settings: dict[str, str] = field(default_factory=dict)
 
@@ -220,6 +205,8 @@ class PrintDocument:
             part.notes = [clean(n) for n in part.notes]
             part.footer = [(label, clean(value)) for label, value in part.footer]
         r = self.report
+        if r is None:
+            return
         r.title, r.unit_name, r.date_line = clean(r.title), clean(r.unit_name), clean(r.date_line)
         for ch in r.chapters:
             ch.title = clean(ch.title)
@@ -236,6 +223,8 @@ class PrintDocument:
             out += [f"{label}{value}" for label, value in part.footer]
             out += [cell.text for _, _, cell in part.grid.cells()]
         r = self.report
+        if r is None:
+            return out
         out += [r.attachment, r.title, r.unit_line, r.unit_name, r.date_line]
         for ch in r.chapters:
             out += [ch.title, *ch.paragraphs]
@@ -250,283 +239,93 @@ class PrintDocument:
 # ---------------------------------------------------------------------------------------------------
 
 
-class _Builder:
+class _Printer:
+    """Prints the cells of a packet's Sheets: inputs as typed (at the form's precision), figures recomputed."""
+
     def __init__(self, packet: Packet, ev: Evaluation) -> None:
         self.p = packet
         self.ev = ev
         self.year = packet.year
 
-    # -- cell factories -------------------------------------------------------------------------
-    def head(self, text: str, *, colspan: int = 1, rowspan: int = 1, align: str = ALIGN_CENTER) -> Cell:
-        return Cell(common.fill(text, self.year), header=True, colspan=colspan, rowspan=rowspan, align=align)
+    def known(self, ref: str) -> bool:
+        return self.ev.computed.value(ref) is not None or self.ev.cells.value(ref) is not None
 
-    def label(self, text: str, *, colspan: int = 1, rowspan: int = 1, indent: int = 0) -> Cell:
-        return Cell(text, align=ALIGN_LEFT, colspan=colspan, rowspan=rowspan, indent=indent)
-
-    def text(self, text: str, path: str | None = None, *, colspan: int = 1, rowspan: int = 1) -> Cell:
-        return Cell(text or "", path=path, align=ALIGN_LEFT, colspan=colspan, rowspan=rowspan)
-
-    def number(self, path: str, kind: Kind, *, colspan: int = 1, blank: str = "") -> Cell:
+    def number(self, path: str, kind: Kind, *, colspan: int = 1, rowspan: int = 1) -> Cell:
         """An input cell: the typed number at the form's precision; unreadable text is printed as typed."""
         parsed = self.ev.cells.get(path)
         raw = self.ev.cells.raws.get(path)
         if parsed.error:
-            return Cell(str(raw).strip(), kind, None, path=path, align=ALIGN_RIGHT, colspan=colspan)
+            return Cell(str(raw).strip(), kind, None, path=path, align=ALIGN_RIGHT, colspan=colspan, rowspan=rowspan)
         if parsed.value is None:
-            return Cell(blank, kind, None, path=path, align=ALIGN_CENTER if blank else ALIGN_RIGHT, colspan=colspan)
-        return Cell(format_value(parsed.value, kind), kind, parsed.value, path=path, align=ALIGN_RIGHT, colspan=colspan)
+            return Cell("", kind, None, path=path, align=ALIGN_RIGHT, colspan=colspan, rowspan=rowspan)
+        return Cell(format_value(parsed.value, kind), kind, parsed.value, path=path, align=ALIGN_RIGHT,
+                    colspan=colspan, rowspan=rowspan)
 
-    def derived(self, key: str, kind: Kind, formula: Formula | None = None, *, colspan: int = 1) -> Cell:
-        value = self.ev.computed.value(key)
+    def cell(self, c: SheetCell) -> Cell:
+        span = {"colspan": c.colspan, "rowspan": c.rowspan}
+        if c.role == "header":
+            return Cell(c.text, header=True, align=c.alignment, indent=c.indent, **span)
+        if c.role in ("label", "blank"):
+            return Cell(c.text, align=c.alignment, indent=c.indent, **span)
+        if c.role == "group":
+            return Cell(c.text, path=c.path, **span)
+        if c.role == "input":
+            if c.kind is Kind.TEXT:
+                from app.domain.paths import get_or_blank
+
+                value = get_or_blank(self.p, c.path)
+                return Cell("" if value is None else str(value), path=c.path, align=c.alignment, indent=c.indent,
+                            **span)
+            cell = self.number(c.path, c.kind, **span)
+            cell.align = c.alignment
+            return cell
+        return self.figure(c, span)
+
+    def figure(self, c: SheetCell, span: dict[str, int]) -> Cell:
+        formula = c.formula
+        if formula is not None and formula.op == "sum" and not any(self.known(r) for r in formula.refs):
+            # a total whose parts are all blank: the stated total stands and prints as typed (no SUM of nothing)
+            if c.path:
+                return self.number(c.path, c.kind, **span)
+            return Cell("", c.kind, None, key=c.key, align=c.alignment, **span)
+        value = self.ev.computed.value(c.key)
         if value is None:
-            # a rate or score with nothing to compute yet still gets its formula (Excel fills it in later);
-            # a sum of nothing does not (SUM would show 0 where the form shows ——)
-            keep = formula if formula is not None and formula.op != "sum" else None
-            return Cell(NOT_APPLICABLE, kind, None, key=key, formula=keep, colspan=colspan)
-        return Cell(format_value(value, kind), kind, value, key=key, formula=formula, align=ALIGN_RIGHT,
-                    colspan=colspan)
+            # a rate or score with nothing to compute yet still gets its formula (Excel fills it in later)
+            return Cell(NOT_APPLICABLE, c.kind, None, path=c.path or None, key=c.key, formula=formula, **span)
+        return Cell(format_value(value, c.kind), c.kind, value, path=c.path or None, key=c.key, formula=formula,
+                    align=c.alignment, **span)
 
-    def filled(self, paths: list[str]) -> bool:
-        return any(self.ev.cells.value(p) is not None for p in paths)
-
-    # -- 附件1 ---------------------------------------------------------------------------------
-    def basic(self) -> Part:
-        b = self.p.basic
-        # col0 row labels; six narrow columns: three-column blocks use pairs, 楼堂馆所 uses all six
-        g = Grid([58, 20, 20, 20, 20, 21, 21])
-        g.add(self.head(basic_form.STAFF_HEADER, rowspan=2),
-              *(self.head(c.label, colspan=2) for c in basic_form.STAFF_COLUMNS))
-        rate = Formula("ratio", ("basic.staff.actual", "basic.staff.authorized"))
-        g.add(self.number("basic.staff.authorized", Kind.COUNT, colspan=2),
-              self.number("basic.staff.actual", Kind.COUNT, colspan=2),
-              self.derived("basic.control_rate", Kind.RATE, rate, colspan=2))
-        g.repeat.append(g.add(self.head(basic_form.FUNDS_HEADER),
-                              *(self.head(c.label, colspan=2) for c in basic_form.FUND_COLUMNS)))
-        for spec in basic_form.FUND_ROWS:
-            g.add(self.label(spec.label, indent=spec.indent), *self._fund_cells(spec))
-            if spec.expands_project_lines:
-                for i, line in enumerate(b.project_lines):
-                    p = f"basic.project_lines[{i}]"
-                    g.add(_indented(self.text(line.name, f"{p}.name"), 1), *self._line_cells(p, len(line.lines)))
-                    for j, sub in enumerate(line.lines):
-                        q = f"{p}.lines[{j}]"
-                        g.add(_indented(self.text(sub.name, f"{q}.name"), 2), *self._line_cells(q, 0))
-        building_label = self.head(basic_form.BUILDINGS_HEADER, rowspan=1 + max(1, len(b.buildings)))
-        g.add(building_label, *(self.head(c.label) for c in basic_form.BUILDING_COLUMNS))
-        for i in range(max(1, len(b.buildings))):
-            p = f"basic.buildings[{i}]"
-            cells: list[Cell] = []
-            for col in basic_form.BUILDING_COLUMNS:
-                if i >= len(b.buildings):
-                    cells.append(Cell(""))
-                elif col.computed:
-                    num, den = (("actual_area", "approved_area") if col.key == "area_control_rate"
-                                else ("actual_investment", "budget_investment"))
-                    cells.append(self.derived(f"{p}.{col.key}", Kind.RATE,
-                                              Formula("ratio", (f"{p}.{num}", f"{p}.{den}"))))
-                else:
-                    cells.append(self.number(f"{p}.{col.key}", col.kind))
+    def part(self, sheet: Sheet) -> Part:
+        g = Grid(list(sheet.widths))
+        for row in sheet.rows:
+            cells = [self.cell(c) for c in row if c is not None]
             g.add(*cells)
-        g.add(self.head(basic_form.AUSTERITY_LABEL), self.text(b.austerity, "basic.austerity", colspan=6))
-        return Part(basic_form.ATTACHMENT, basic_form.ATTACHMENT, common.fill(basic_form.TITLE, self.year), g,
-                    unit_line=self.unit_line(), notes=[basic_form.NOTE], footer=self.footer())
-
-    def _fund_cells(self, spec: basic_form.FundRowSpec) -> list[Cell]:
-        out: list[Cell] = []
-        for col in basic_form.FUND_COLUMNS:
-            path = f"basic.funds.{spec.key}.{col.key}"
-            if spec.no_prior and col.key == "prior":
-                out.append(Cell(NOT_APPLICABLE, colspan=2))
-                continue
-            if spec.parts or spec.expands_project_lines:
-                parts = ([f"basic.funds.{k}.{col.key}" for k in spec.parts] if spec.parts else
-                         [f"basic.project_lines[{i}].{col.key}" for i in range(len(self.p.basic.project_lines))])
-                if self._parts_filled(parts):
-                    cell = self.derived(path, Kind.MONEY, Formula("sum", tuple(parts)), colspan=2)
-                    cell.path = path  # a sum row: the template import reads a plain value as the stated total
-                    out.append(cell)
-                    continue
-            out.append(self.number(path, Kind.MONEY, colspan=2))
-        return out
-
-    def _parts_filled(self, parts: list[str]) -> bool:
-        """Whether a sum's parts hold anything (else the stated total stands and prints as typed)."""
-        return any(self.ev.computed.value(p) is not None or self.ev.cells.value(p) is not None for p in parts)
-
-    def _line_cells(self, p: str, n_sub: int) -> list[Cell]:
-        out: list[Cell] = []
-        for col in basic_form.FUND_COLUMNS:
-            subs = [f"{p}.lines[{j}].{col.key}" for j in range(n_sub)]
-            if subs and self._parts_filled(subs):
-                cell = self.derived(f"{p}.{col.key}", Kind.MONEY, Formula("sum", tuple(subs)), colspan=2)
-                cell.path = f"{p}.{col.key}"
-                out.append(cell)
-            else:
-                out.append(self.number(f"{p}.{col.key}", Kind.MONEY, colspan=2))
-        return out
-
-    def unit_line(self) -> str:
-        return f"填报单位（盖章）：{self.p.unit.name}"
-
-    def footer(self) -> list[tuple[str, str]]:
-        u = self.p.unit
-        values = {"preparer": u.preparer, "date": _date_text(u.date), "phone": u.phone, "head": ""}
-        return [(label, values.get(key, "")) for key, label in report_form.FOOTER_LABELS]
-
-    # -- 附件2 / 附件3 shared --------------------------------------------------------------------
-    _WIDE: tuple[float, ...] = (12, 22, 24, 60, 30, 40, 15, 15, 49)  # landscape A4: 267 mm between margins
-
-    def _score_formula(self, prefix: str) -> Formula | None:
-        rule = self.p.scoring_rule
-        refs = (f"{prefix}.weight", f"{prefix}.execution_rate")
-        if rule.kind == "proportional":
-            return Formula("proportional", refs)
-        if rule.kind == "deduct_per_point":
-            k = parse_number(rule.k if rule.k is not None else "1", Kind.SCORE).value
-            return Formula("deduct", refs, k) if k is not None else None
-        return None  # bands: the figure only (a lookup table would not survive WPS); manual: typed
-
-    def _score_cell(self, prefix: str) -> Cell:
-        if self.p.scoring_rule.kind == "manual":
-            return self.number(f"{prefix}.score", Kind.SCORE)
-        return self.derived(f"{prefix}.execution_score", Kind.SCORE, self._score_formula(prefix))
-
-    def _targets(self, g: Grid, prefix: str, targets: list[Target]) -> None:
-        rows = max(1, len(targets))
-        g.add(self.head(self_eval_form.TARGETS_HEADER, rowspan=rows + 1),
-              self.head(self_eval_form.TARGET_COLUMNS[0].label, colspan=4),
-              self.head(self_eval_form.TARGET_COLUMNS[1].label, colspan=4))
-        for i in range(rows):
-            t = targets[i] if i < len(targets) else Target()
-            p = f"{prefix}.targets[{i}]"
-            g.add(self.text(t.expected, f"{p}.expected" if i < len(targets) else None, colspan=4),
-                  self.text(t.actual, f"{p}.actual" if i < len(targets) else None, colspan=4))
-
-    def _indicators(self, g: Grid, prefix: str, indicators: list[Indicator]) -> None:
-        shown = [(i, ind) for i, ind in enumerate(indicators) if not _placeholder(ind)]
-        header = g.add(self.head(self_eval_form.INDICATORS_HEADER, rowspan=len(shown) + 2),
-                       *(self.head(c.label) for c in self_eval_form.INDICATOR_COLUMNS))
-        g.repeat.append(header)
-        level1_runs = _runs([ind.level1 for _, ind in shown])
-        level2_runs = _runs([(ind.level1, ind.level2) for _, ind in shown])
-        for n, (i, ind) in enumerate(shown):
-            p = f"{prefix}.indicators[{i}]"
-            cells: list[Cell] = []
-            if n in level1_runs:
-                weight = self.ev.cells.value(f"{p}.level1_weight")
-                label = self_eval_form.level1_label(ind.level1, format_value(weight, Kind.SCORE) if weight is not None
-                                                    else str(ind.level1_weight or "").strip())
-                cells.append(Cell(label, path=f"{p}.level1", rowspan=level1_runs[n]))
-            if n in level2_runs:
-                cells.append(Cell(ind.level2, path=f"{p}.level2", rowspan=level2_runs[n]))
-            cells += [
-                self.text(ind.name, f"{p}.name"),
-                Cell(ind.target, path=f"{p}.target"),
-                Cell(ind.actual, path=f"{p}.actual"),
-                self.number(f"{p}.weight", Kind.SCORE),
-                self.number(f"{p}.score", Kind.SCORE),
-                self.text(ind.deviation, f"{p}.deviation"),
-            ]
-            for c in cells[-3:-1]:  # 分值, 得分
-                c.align = ALIGN_CENTER
-            g.add(*cells)
-        weights = tuple(f"{p}.weight" for p in [prefix] + [f"{prefix}.indicators[{i}]" for i, _ in shown])
-        score_ref = f"{prefix}.score" if self.p.scoring_rule.kind == "manual" else f"{prefix}.execution_score"
-        scores = (score_ref, *(f"{prefix}.indicators[{i}].score" for i, _ in shown))
-        g.add(self.head(self_eval_form.TOTAL_LABEL, colspan=5),
-              self.derived(f"{prefix}.weight_total", Kind.SCORE, Formula("sum", weights)),
-              self.derived(f"{prefix}.total_score", Kind.SCORE, Formula("sum", scores)),
-              Cell(""))
-        # center the 分值/得分 of the total row like the column above
-        for total in g.rows[-1]:
-            if total is not None and total.kind is Kind.SCORE:
-                total.align = ALIGN_CENTER
-
-    # -- 附件2 -----------------------------------------------------------------------------------
-    def self_eval(self) -> Part:
-        s = self.p.self_eval
-        g = Grid(list(self._WIDE))
-        g.add(self.head(self_eval_form.UNIT_LABEL, colspan=2), self.text(self.p.unit.name, "unit.name", colspan=7))
-        g.add(self.head(self_eval_form.FUNDS_HEADER, rowspan=7), Cell("", colspan=2),
-              *(self.head(c.label) for c in self_eval_form.FUNDS_COLUMNS))
-        rate = Formula("ratio", ("self_eval.executed", "self_eval.budget_full_year"))
-        g.add(self.head(self_eval_form.FUNDS_ROW_LABEL, colspan=2),
-              self.number("self_eval.budget_initial", Kind.MONEY),
-              self.number("self_eval.budget_full_year", Kind.MONEY),
-              self.number("self_eval.executed", Kind.MONEY),
-              self.number("self_eval.weight", Kind.SCORE),
-              self.derived("self_eval.execution_rate", Kind.RATE, rate),
-              self._score_cell("self_eval"))
-        g.add(self.label(self_eval_form.INCOME_HEADER, colspan=4),
-              self.label(self_eval_form.SPENDING_HEADER, colspan=4))
-        income = list(self_eval_form.INCOME_LABELS.items())
-        spending = list(self_eval_form.SPENDING_LABELS.items())
-        for i, (key, text) in enumerate(income):
-            right: list[Cell]
-            if i < len(spending):
-                skey, stext = spending[i]
-                right = [self.label(stext), self.number(f"self_eval.spending.{skey}", Kind.MONEY, colspan=3)]
-            else:
-                right = [Cell(""), Cell("", colspan=3)]
-            g.add(self.label(text, colspan=3), self.number(f"self_eval.income.{key}", Kind.MONEY), *right)
-        self._targets(g, "self_eval", s.targets)
-        self._indicators(g, "self_eval", s.indicators)
-        return Part(self_eval_form.ATTACHMENT, self_eval_form.ATTACHMENT, common.fill(self_eval_form.TITLE, self.year),
-                    g, landscape=True, footer=self.footer())
-
-    # -- 附件3 -----------------------------------------------------------------------------------
-    def project(self, n: int) -> Part:
-        proj = self.p.projects[n]
-        p = f"projects[{n}]"
-        g = Grid(list(self._WIDE))
-        g.add(self.head(project_form.NAME_LABEL, colspan=2), self.text(proj.name, f"{p}.name", colspan=7))
-        g.add(self.head(project_form.SUPERVISOR_LABEL, colspan=2),
-              self.text(proj.supervisor, f"{p}.supervisor", colspan=3),
-              self.head(project_form.IMPLEMENTER_LABEL), self.text(proj.implementer, f"{p}.implementer", colspan=3))
-        g.add(self.head(project_form.FUNDS_HEADER, rowspan=5), Cell("", colspan=2),
-              *(self.head(c.label) for c in (*project_form.FUND_COLUMNS, *project_form.SCORE_COLUMNS)))
-        for row, text in project_form.FUND_ROW_LABELS.items():
-            cells: list[Cell] = [self.head(text, colspan=2, align=ALIGN_LEFT if row != "total" else ALIGN_CENTER)]
-            for col in project_form.FUND_COLUMNS:
-                path = f"{p}.funds.{row}.{col.key}"
-                parts = [f"{p}.funds.{r}.{col.key}" for r in ("current", "carryover", "other")]
-                if row == "total" and self.filled(parts):
-                    cell = self.derived(path, Kind.MONEY, Formula("sum", tuple(parts)))
-                    cell.path = path
-                    cells.append(cell)
-                else:
-                    cells.append(self.number(path, Kind.MONEY))
-            if row == "total":
-                rate = Formula("ratio", (f"{p}.funds.total.executed", f"{p}.funds.total.full_year"))
-                cells += [self.number(f"{p}.weight", Kind.SCORE), self.derived(f"{p}.execution_rate", Kind.RATE, rate),
-                          self._score_cell(p)]
-            else:
-                cells += [Cell(NOT_APPLICABLE), Cell(NOT_APPLICABLE), Cell(NOT_APPLICABLE)]
-            g.add(*cells)
-        self._targets(g, p, proj.targets)
-        self._indicators(g, p, proj.indicators)
-        title = common.fill(project_form.TITLE, self.year)
-        return Part(project_form.ATTACHMENT, f"{project_form.ATTACHMENT}-{n + 1}", title, g, landscape=True,
-                    unit_line=self.unit_line(), footer=self.footer())
+        g.repeat = list(sheet.repeat)
+        return Part(sheet.label, sheet.name, sheet.title, g, landscape=sheet.landscape, unit_line=sheet.unit_line,
+                    notes=list(sheet.notes), footer=list(sheet.footer))
 
     # -- 附件4 -----------------------------------------------------------------------------------
-    def report(self) -> ReportDoc:
+    def report(self) -> ReportDoc | None:
+        spec = self.ev.pack.report
+        if spec is None:
+            return None
         chapters: list[ReportChapter] = []
         spending_done = perf_done = False
+        has_self_eval = "self_eval.execution_rate" in self.ev.computed.figures
         for sec in self.p.report.sections:
             paras = [line.strip() for line in sec.text.splitlines() if line.strip()]
             ch = ReportChapter(sec.title.strip(), paras)
-            if not spending_done and "一般公共预算支出" in sec.title:
+            if has_self_eval and not spending_done and "一般公共预算支出" in sec.title:
                 ch.tables.append(self._spending_table())
                 spending_done = True
-            if not perf_done and "绩效情况" in sec.title:
+            if has_self_eval and not perf_done and "绩效情况" in sec.title:
                 ch.tables.append(self._performance_table())
                 ch.chart = True
                 perf_done = True
             chapters.append(ch)
-        title = report_form.TITLE.format(year=self.year, unit=self.p.unit.name)
-        date = _date_text(self.p.unit.date) or report_form.COVER_DATE_LINE
-        return ReportDoc(report_form.ATTACHMENT, title, report_form.COVER_UNIT_LINE, self.p.unit.name, date,
+        values = variables(self.ev.pack, self.p)
+        date = date_text(self.p.unit.date) or spec.date_line
+        return ReportDoc(spec.label, fill(spec.title, values), fill(spec.unit_line, values), self.p.unit.name, date,
                          chapters, self._chart())
 
     def _t(self, key: str, kind: Kind = Kind.MONEY) -> str:
@@ -564,44 +363,13 @@ class _Builder:
         return [(label, b, e) for label, b, e in bars if b is not None and e is not None and (b or e)]
 
 
-def _indented(cell: Cell, level: int) -> Cell:
-    cell.indent = level
-    return cell
-
-
-def _placeholder(ind: Indicator) -> bool:
-    """Template placeholder rows ("指标1：", "……") with nothing filled are not printed (forms.md)."""
-    filled = [ind.target, ind.actual, ind.deviation, str(ind.weight or ""), str(ind.score or "")]
-    name = ind.name.strip().rstrip("：:").strip("…. ")
-    is_stub = not name or (name.startswith("指标") and name[2:].isdigit())
-    return is_stub and not any(x.strip() for x in filled)
-
-
-def _runs(values: list[object]) -> dict[int, int]:
-    """Start index → length of each run of equal consecutive values (the rows one label spans)."""
-    out: dict[int, int] = {}
-    start = 0
-    for i in range(1, len(values) + 1):
-        if i == len(values) or values[i] != values[start]:
-            out[start] = i - start
-            start = i
-    return out
-
-
-def _date_text(date: str) -> str:
-    """``2025-06-25`` → ``2025年6月25日``; anything else as typed."""
-    d = date.strip()
-    parts = d.split("-")
-    if len(parts) == 3 and all(x.isdigit() for x in parts):
-        return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
-    return d
-
-
 def build_document(packet: Packet, evaluation: Evaluation | None = None, *, draft: bool = False) -> PrintDocument:
     ev = evaluation or evaluate(packet)
-    b = _Builder(packet, ev)
-    parts = [b.basic(), b.self_eval(), *(b.project(n) for n in range(len(packet.projects)))]
-    title = f"{packet.year}年度{packet.unit.name}部门整体支出绩效自评材料"
+    printer = _Printer(packet, ev)
+    parts = [printer.part(sheet) for sheet in layout(ev.pack, packet, ev.plan)]
+    what = "项目支出绩效自评材料" if ev.pack.kind == "project" else "部门整体支出绩效自评材料"
+    title = f"{packet.year}年度{packet.unit.name}{what}"
     rule = json.dumps(asdict(packet.scoring_rule), ensure_ascii=False)
-    settings = {"template": packet.template, "scoring_rule": rule}
-    return PrintDocument(title, packet.unit.name, packet.year, draft, parts, b.report(), settings)
+    settings = {"template": packet.template, "template_version": ev.pack.version, "catalogue": packet.catalogue,
+                "scoring_rule": rule}
+    return PrintDocument(title, packet.unit.name, packet.year, draft, parts, printer.report(), settings)

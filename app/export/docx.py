@@ -275,8 +275,9 @@ def write_docx(doc: PrintDocument, out: Path) -> list[str]:
         _setup(section, part.landscape, doc.draft, first)
         _part(word, part)
         first = False
-    section = word.add_section(WD_SECTION.NEW_PAGE)
-    _setup(section, False, doc.draft, False)
-    _report(word, doc.report)
+    if doc.report is not None:
+        section = word.add_section(WD_SECTION.NEW_PAGE)
+        _setup(section, False, doc.draft, False)
+        _report(word, doc.report)
     word.save(str(out))
     return []

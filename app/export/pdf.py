@@ -375,8 +375,9 @@ class _Writer:
             else:
                 story += [NextPageTemplate(orient), PageBreak()]
             story += self.part(part)
-        story += [NextPageTemplate("portrait"), PageBreak()]
-        story += self.report(self.doc.report)
+        if self.doc.report is not None:
+            story += [NextPageTemplate("portrait"), PageBreak()]
+            story += self.report(self.doc.report)
         doc = BaseDocTemplate(
             str(out), pagesize=A4, pageTemplates=templates, title=self.cov.printable(self.doc.title),
             author=self.cov.printable(self.doc.unit), creator="PerfEval Desk", subject="部门整体支出绩效自评",

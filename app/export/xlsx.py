@@ -29,7 +29,8 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.numbers import Kind, round_half_up
-from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Cell, Formula, Part, PrintDocument, ReportDoc
+from app.domain.plan import Formula
+from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Cell, Part, PrintDocument, ReportDoc
 
 FONT_NAME = "宋体"  # the official forms' face; present on every Chinese Windows
 NUMBER_FORMATS: dict[Kind, str] = {
@@ -99,7 +100,7 @@ class _Sheet:
     def _cell(self, r: int, c: int, cell: Cell) -> None:
         ws = self.ws
         x = ws.cell(r, c)
-        formula = self._formula(cell.formula) if cell.formula else None
+        formula = self._formula(cell.formula, cell.kind) if cell.formula else None
         if formula is not None:
             x.value = formula
             self.cached[x.coordinate] = _cached(cell)
@@ -118,23 +119,9 @@ class _Sheet:
             for cc in range(c, c + cell.colspan):
                 ws.cell(rr, cc).border = BORDER
 
-    def _formula(self, f: Formula) -> str | None:
-        coords = [self.refs.get(ref) for ref in f.refs]
-        if f.op != "sum" and any(c is None for c in coords):
-            return None
-        if f.op == "sum":
-            present = [c for c in coords if c]
-            return f"=SUM({','.join(present)})" if present else None
-        if f.op == "ratio":
-            num, den = coords
-            return f'=IF(N({den})=0,"——",{num}/{den})'
-        weight, rate = coords
-        if f.op == "proportional":
-            return f'=IF(AND(ISNUMBER({rate}),ISNUMBER({weight})),ROUND({weight}*MIN({rate},1),2),"——")'
-        if f.op == "deduct":
-            return (f'=IF(AND(ISNUMBER({rate}),ISNUMBER({weight})),'
-                    f'ROUND(MAX(0,{weight}-{f.k}*MAX(0,(1-{rate})*100)),2),"——")')
-        return None
+    def _formula(self, f: Formula, kind: Kind) -> str | None:
+        """The plan's formula over this sheet's cells (None where it needs a cell of another sheet)."""
+        return f.excel(self.refs.get, kind)
 
     def _heights(self, top: int) -> None:
         grid = self.part.grid
@@ -282,7 +269,8 @@ def write_xlsx(doc: PrintDocument, out: Path) -> list[str]:
         sheet = _Sheet(ws, part, doc.draft)
         sheet.write()
         sheets.append(sheet)
-    _report_sheet(wb.create_sheet(doc.report.attachment), doc.report, doc.draft)
+    if doc.report is not None:
+        _report_sheet(wb.create_sheet(doc.report.attachment), doc.report, doc.draft)
     if default is not None:
         wb.remove(default)
     wb.calculation = CalcProperties(fullCalcOnLoad=True)

@@ -9,9 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.domain.evaluate import evaluate
-from app.domain.forms import self_eval as self_eval_form
 from app.domain.model import (
-    FUND_KEYS,
     FundRow,
     Indicator,
     Packet,
@@ -26,6 +24,7 @@ from app.domain.package import PackageError
 from app.export import export_packet
 from app.export.template_import import read_template_file
 from tests.export.test_template_import import carried_numbers, texts
+from tests.hunan import FUND_KEYS, NO_PRIOR, STANDARD, blank
 
 ALPHABET = "甲乙丙丁戊己庚辛测试项目工作经费专项资金完成情况提升率abc123（）、；。 "
 WORDS = (
@@ -39,11 +38,11 @@ SCORE = st.one_of(st.none(), st.integers(0, 20).map(str), st.sampled_from(["4.9"
 
 @st.composite
 def packets(draw: st.DrawFn) -> Packet:
-    p = Packet(year=draw(st.integers(2019, 2030)))
+    p = blank(draw(st.integers(2019, 2030)))
     p.unit.name = draw(WORDS)
     p.basic.staff.authorized = draw(st.one_of(st.none(), st.integers(0, 300)))
     p.basic.staff.actual = draw(st.one_of(st.none(), st.integers(0, 300)))
-    p.basic.funds = {k: FundRow(None if k in ("procurement", "budget_adjustment") else draw(MONEY),
+    p.basic.funds = {k: FundRow(None if k in NO_PRIOR else draw(MONEY),
                                 draw(MONEY), draw(MONEY)) for k in FUND_KEYS}
     for _ in range(draw(st.integers(0, 3))):
         line = ProjectLine(draw(WORDS), "special", draw(MONEY), draw(MONEY), draw(MONEY))
@@ -56,15 +55,16 @@ def packets(draw: st.DrawFn) -> Packet:
     s.income = {k: draw(MONEY) for k in s.income}
     s.spending = {k: draw(MONEY) for k in s.spending}
     s.targets = [Target(draw(WORDS), draw(WORDS)) for _ in range(draw(st.integers(0, 2)))]
-    layout = self_eval_form.STANDARD
-    for name, level2s in layout.level1:
+    for level1 in STANDARD.level1:
+        name = level1.name
         weight = draw(st.sampled_from(["10", "30", "50"]))
-        for level2 in draw(st.lists(st.sampled_from(level2s), max_size=3)):
+        for level2 in draw(st.lists(st.sampled_from(level1.level2), max_size=3)):
             s.indicators.append(Indicator(name, weight, level2, draw(WORDS), draw(WORDS), draw(WORDS),
                                           draw(SCORE), draw(SCORE), draw(st.sampled_from(["", "原因说明"]))))
     for _ in range(draw(st.integers(0, 2))):
         proj = Project(draw(WORDS), draw(WORDS), draw(WORDS))
-        proj.funds = {k: ProjectFunds(draw(MONEY), draw(MONEY), draw(MONEY)) for k in proj.funds}
+        proj.funds = {k: ProjectFunds(draw(MONEY), draw(MONEY), draw(MONEY))
+                      for k in ("total", "current", "carryover", "other")}
         proj.weight = draw(SCORE)
         p.projects.append(proj)
     p.report.sections = [ReportSection(draw(WORDS), draw(WORDS)) for _ in range(draw(st.integers(0, 3)))]

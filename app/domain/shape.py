@@ -1,0 +1,124 @@
+"""A packet shaped by its pack: the rows a pack declares exist in the packet (so every cell can be edited),
+and a new packet starts with the pack's defaults."""
+
+from __future__ import annotations
+
+import copy
+import typing
+from dataclasses import fields, is_dataclass
+from typing import Any
+
+import app.domain.model as model
+from app.domain.model import Indicator, Packet, Report, ReportSection, Unit
+from app.domain.packs import Pack
+from app.domain.paths import PathError, parse_path, set_value
+from app.domain.plan import make_plan
+from app.domain.scoring import default_rule
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, vars(model))
+    return _HINTS[cls]
+
+
+def _child(obj: Any, part: str | int) -> Any:
+    if isinstance(obj, dict | list):
+        return obj[part]
+    return getattr(obj, str(part))
+
+
+def _blank_of(tp: Any) -> Any:
+    """A blank value of a declared type: a dataclass instance, or None for a cell."""
+    if isinstance(tp, type) and is_dataclass(tp):
+        return tp()
+    return None
+
+
+def ensure(root: Any, path: str) -> None:
+    """Create the dict rows on the way to ``path`` that the packet lacks (``basic.funds.special_row``)."""
+    try:
+        parts = parse_path(path)
+    except PathError:
+        return
+    obj, owner, name = root, None, ""
+    for part in parts[:-1]:
+        if isinstance(obj, dict) and isinstance(part, str) and part not in obj:
+            value_tp = None
+            if owner is not None and is_dataclass(owner):
+                args = typing.get_args(_hints(type(owner)).get(name))
+                value_tp = args[1] if len(args) == 2 else None
+            obj[part] = _blank_of(value_tp)
+        try:
+            nxt = _child(obj, part)
+        except (KeyError, IndexError, AttributeError, TypeError):
+            return
+        if is_dataclass(obj):
+            owner, name = obj, str(part)
+        obj = nxt
+    last = parts[-1]
+    if isinstance(obj, dict) and isinstance(last, str) and last not in obj:
+        obj[last] = None
+
+
+def materialize(pack: Pack, packet: Packet) -> Packet:
+    """Make every cell the pack shows exist in ``packet`` (in place; returns it)."""
+    plan = make_plan(pack, packet)
+    for path in (*plan.inputs, *plan.texts):
+        ensure(packet, path)
+    return packet
+
+
+def new_packet(pack: Pack, unit: Unit, year: int, catalogue: str = "") -> Packet:
+    """An empty packet on ``pack``: its defaults, one indicator row per 二级 of the catalogue with its 一级 weight,
+    the default report chapters."""
+    packet = Packet(year=year, template=pack.id, template_version=pack.version,
+                    catalogue=catalogue or pack.default_catalogue, unit=unit,
+                    scoring_rule=default_rule(pack.rules))
+    cat = pack.catalogue(packet.catalogue)
+    if cat is not None and "self_eval" in pack.parts:
+        packet.self_eval.indicators = [
+            Indicator(level1=l1.name, level1_weight=l1.weight or None, level2=l2)
+            for l1 in cat.level1
+            for l2 in l1.level2
+        ]
+    if pack.report is not None:
+        packet.report = Report([ReportSection(title=t) for t in pack.report.sections])
+    for path, value in pack.new_packet.items():
+        apply_default(packet, path, value)
+    return materialize(pack, packet)
+
+
+def apply_default(packet: Packet, path: str, value: Any) -> None:
+    """Set a pack default: a cell, or a list of items given as JSON objects."""
+    ensure(packet, path)
+    from app.domain.paths import get_value
+
+    try:
+        current = get_value(packet, path)
+    except PathError:
+        return
+    if isinstance(current, list) and isinstance(value, list):
+        item_tp = _list_item_type(packet, path)
+        items = []
+        for v in value:
+            if item_tp is not None and isinstance(v, dict):
+                known = {f.name for f in fields(item_tp)}
+                item = item_tp(**{k: copy.deepcopy(x) for k, x in v.items() if k in known})
+                items.append(item)
+        set_value(packet, path, items)
+    elif not isinstance(value, dict | list):
+        set_value(packet, path, value)
+
+
+def _list_item_type(packet: Packet, path: str) -> Any:
+    parts = parse_path(path)
+    obj: Any = packet
+    for part in parts[:-1]:
+        obj = _child(obj, part)
+    if not is_dataclass(obj):
+        return None
+    args = typing.get_args(_hints(type(obj)).get(str(parts[-1])))
+    return args[0] if args and isinstance(args[0], type) and is_dataclass(args[0]) else None
