@@ -8,7 +8,7 @@ import sys
 
 from app.cli import EXIT_ISSUES, EXIT_OK
 from app.commands.common import load_packet
-from app.domain.evaluate import REQUIRED_KEYS, Evaluation, evaluate
+from app.domain.evaluate import Evaluation, evaluate
 
 #: Chinese names of the figures printed in the human-readable table.
 FIGURE_NAMES: dict[str, str] = {
@@ -46,11 +46,11 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_table(unit: str, year: int, result: Evaluation, n_projects: int) -> str:
-    lines = [f"{unit or '（未填单位名称）'}  {year}年度", "", "计算结果："]
-    keys = list(REQUIRED_KEYS)
-    for n in range(n_projects):
-        keys += [f"projects[{n}].execution_rate", f"projects[{n}].total_score"]
-    width = max(_width(FIGURE_NAMES.get(k, k)) for k in keys)
+    pack = result.pack
+    lines = [f"{unit or '（未填单位名称）'}  {year}年度", f"模板：{pack.name}（{pack.id} 第{pack.version}版）", "",
+             "计算结果："]
+    keys = result.summary_keys(n_projects)
+    width = max((_width(FIGURE_NAMES.get(k) or _project_name(k)) for k in keys), default=0)
     for key in keys:
         name = FIGURE_NAMES.get(key) or _project_name(key)
         lines.append(f"  {name}{' ' * (width - _width(name))}  {result.computed.text(key)}")
@@ -63,10 +63,14 @@ def render_table(unit: str, year: int, result: Evaluation, n_projects: int) -> s
     return "\n".join(lines) + "\n"
 
 
+_PROJECT_FIGURES = {"execution_rate": "执行率", "execution_score": "执行率得分", "weight_total": "分值合计",
+                    "total_score": "总分"}
+
+
 def _project_name(key: str) -> str:
     n = int(key[len("projects[") : key.index("]")])
-    what = "执行率" if key.endswith("execution_rate") else "总分"
-    return f"附件3 项目{n + 1} {what}"
+    what = _PROJECT_FIGURES.get(key.rsplit(".", 1)[-1], key)
+    return f"项目{n + 1} {what}"
 
 
 def _width(text: str) -> int:

@@ -7,8 +7,22 @@ from decimal import Decimal
 
 from app.domain.model import Packet
 from app.domain.numbers import Kind, Parsed, Raw, parse_number
-from app.domain.paths import get_or_blank
+from app.domain.paths import get_parts
 from app.domain.plan import Plan
+
+#: parsed cells by (type, text, kind): an evaluation per keystroke re-reads hundreds of unchanged cells
+_PARSED: dict[tuple[type, Raw, Kind], Parsed] = {}
+_PARSED_SIZE = 20_000
+
+
+def parse_cached(raw: Raw, kind: Kind) -> Parsed:
+    key = (type(raw), raw, kind)  # the type keeps True apart from 1
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_SIZE:
+            _PARSED.clear()
+        parsed = _PARSED[key] = parse_number(raw, kind)
+    return parsed
 
 
 @dataclass
@@ -22,11 +36,11 @@ class Cells:
     @classmethod
     def of(cls, packet: Packet, plan: Plan) -> Cells:
         cells = cls()
-        for path, kind in plan.inputs.items():
-            raw = get_or_blank(packet, path)
-            if isinstance(raw, dict | list) or (raw is not None and not isinstance(raw, str | int | float)):
-                raw = None  # a structure where a figure belongs: the package reader reports it
-            cells.parsed[path] = parse_number(raw, kind)
+        for path, kind, parts in plan.accessors():
+            raw = get_parts(packet, parts)
+            if raw is not None and (isinstance(raw, bool) or not isinstance(raw, str | int | float)):
+                raw = None if not isinstance(raw, bool) else raw  # a structure where a figure belongs
+            cells.parsed[path] = parse_cached(raw, kind)
             cells.kinds[path] = kind
             cells.raws[path] = raw
         return cells

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.model import NO_PRIOR_FUNDS
+from tests.hunan import NO_PRIOR as NO_PRIOR_FUNDS
 from app.storage import Database, StorageError
 from tests.storage.conftest import seed
 
