@@ -203,7 +203,8 @@ class FormTab(QWidget):
                         self.button(lines.add_sub or "添加明细", functools.partial(
                             self.add_sub_line, lines.list, lines.sublist, dict(lines.new_sub)))
             elif isinstance(block, IndicatorBlock):
-                self.indicator_button(functools.partial(lambda b: resolve(b.list, prefix()), block), block)
+                self.add_indicator_button = self.indicator_button(
+                    functools.partial(lambda b: resolve(b.list, prefix()), block), block)
         self.button("删除所选行", self.remove_current_row)
         self.buttons.addStretch(1)
 
