@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -55,3 +56,14 @@ class Cells:
         """The cell as the clerk typed it, for quoting in messages."""
         raw = self.raws.get(path)
         return "" if raw is None else str(raw).strip()
+
+
+def number_cells(packet: Packet, plan: Plan | None = None) -> Iterator[tuple[str, Raw, Kind]]:
+    """(path, raw, kind) of every number cell of ``packet`` on its pack, in form order."""
+    if plan is None:
+        from app.domain.plan import make_plan
+        from app.domain.registry import pack_for
+
+        plan = make_plan(pack_for(packet), packet)
+    for path, kind, parts in plan.accessors():
+        yield path, get_parts(packet, parts), kind

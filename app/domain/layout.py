@@ -363,7 +363,8 @@ class _Layout:
         inds: list[Indicator] = items if isinstance(items, list) else []
         sp = next((x for x in self.plan.scorecards if x.path(x.card.indicators) == list_path), None)
         shown = list(range(len(inds))) if self.screen else self.printed(inds, block)
-        out = [_Row([SheetCell("header", self.fill(c.label), colspan=c.span) for c in block.columns])]
+        # the column headings are printed again on every continuation page of a long indicator table
+        out = [_Row([SheetCell("header", self.fill(c.label), colspan=c.span) for c in block.columns], repeat=True)]
         groups: dict[tuple[str, int], tuple[int, ...]] = {}
         if block.shape == "tree":
             for level in ("level1", "level2"):

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.hunan import PACK
 from app.storage import open_database
 from app.storage.carryover import next_year
 from app.storage.migrations import migrations, split_statements
 from app.storage.models import SCHEMA_VERSION
 from tests.conftest import DATA
+from tests.hunan import PACK
 from tests.storage.conftest import seed
 
 V1 = DATA / "v1_sample.db"
