@@ -284,15 +284,16 @@ class _Printer:
 
     def figure(self, c: SheetCell) -> Cell:
         formula = c.formula
-        if formula is not None and formula.op == "sum" and not any(self.known(r) for r in formula.refs):
-            # a total whose parts are all blank: the stated total stands and prints as typed (no SUM of nothing)
-            if c.path:
-                return self.number(c.path, c.kind)
-            return Cell("", c.kind, None, key=c.key, align=c.alignment)
+        if formula is not None and formula.op == "sum" and formula.stated and not any(self.known(r)
+                                                                                      for r in formula.refs):
+            # a total row whose parts are all blank: the stated total stands and prints as typed (no SUM of nothing)
+            return self.number(formula.stated, c.kind)
         value = self.ev.computed.value(c.key)
         if value is None:
-            # a rate or score with nothing to compute yet still gets its formula (Excel fills it in later)
-            return Cell(NOT_APPLICABLE, c.kind, None, path=c.path or None, key=c.key, formula=formula)
+            # a rate or score with nothing to compute yet still gets its formula (Excel fills it in later);
+            # a sum of nothing does not (SUM would show 0 where the form shows ——)
+            keep = formula if formula is not None and formula.op != "sum" else None
+            return Cell(NOT_APPLICABLE, c.kind, None, path=c.path or None, key=c.key, formula=keep)
         return Cell(format_value(value, c.kind), c.kind, value, path=c.path or None, key=c.key, formula=formula,
                     align=c.alignment)
 
