@@ -217,7 +217,8 @@ class _Layout:
             text = str(get_or_blank(self.packet, note.path) or "").strip() if note.path else ""
             s.notes.append(text or self.fill(note.text))
         for sig in att.footer:
-            value = str(get_or_blank(self.packet, sig.path) or "").strip() if sig.path else ""
+            path = resolve(sig.path, self.prefix) if sig.path else ""
+            value = str(get_or_blank(self.packet, path) or "").strip() if path else ""
             s.footer.append((sig.label, date_text(value) if sig.date else value))
         return s
 

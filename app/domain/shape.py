@@ -87,6 +87,13 @@ def new_packet(pack: Pack, unit: Unit, year: int, catalogue: str = "") -> Packet
         packet.report = Report([ReportSection(title=t) for t in pack.report.sections])
     for path, value in pack.new_packet.items():
         apply_default(packet, path, value)
+    if cat is not None and pack.kind == "project":  # a project packet: each project gets the catalogue's rows
+        for project in packet.projects:
+            project.indicators = project.indicators or [
+                Indicator(level1=l1.name, level1_weight=l1.weight or None, level2=l2)
+                for l1 in cat.level1
+                for l2 in l1.level2
+            ]
     return materialize(pack, packet)
 
 

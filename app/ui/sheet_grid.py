@@ -12,6 +12,7 @@ from app.domain.layout import GroupRef, Sheet, SheetCell, layout_one, level_labe
 from app.domain.model import Indicator
 from app.domain.numbers import Kind, format_score, parse_number
 from app.domain.paths import get_or_blank
+from app.domain.plan import resolve
 from app.ui.grid import Cell, Grid, Role, field_cell, field_edit, header, label, title
 from app.ui.session import Session
 
@@ -56,7 +57,7 @@ def _cell(session: Session, c: SheetCell) -> Cell:
 def _footer(g: Grid, sheet: Sheet) -> None:
     """The signature fields two to a row (填表人 / 填报日期, 联系电话 / 单位负责人签字)."""
     cells: list[Cell] = []
-    paths = {sig.label: sig.path for sig in sheet.attachment.footer}
+    paths = {sig.label: resolve(sig.path, sheet.prefix) for sig in sheet.attachment.footer if sig.path}
     for text, _value in sheet.footer:
         path = paths.get(text, "")
         cells += [label(text), field_cell(path, Kind.TEXT) if path else label("")]
