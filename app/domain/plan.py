@@ -446,6 +446,8 @@ def _list(plan: Plan, packet: Packet, block: ListBlock, prefix: str, values: dic
                                 "stated" if stated else "", f"{block.name}{fill(col.label, values)}"))
                 if stated:
                     plan.number(path, col.kind, label)
+            elif col.kind is Kind.TEXT:
+                plan.texts.setdefault(path, label)
             else:
                 plan.number(path, col.kind, label)
 
@@ -453,11 +455,14 @@ def _list(plan: Plan, packet: Packet, block: ListBlock, prefix: str, values: dic
 def _indicator_inputs(plan: Plan, packet: Packet, block: IndicatorBlock, prefix: str, where: str) -> None:
     list_path = resolve(block.list, prefix)
     items = get_or_blank(packet, list_path)
-    numeric = [c for c in block.columns if c.kind is not Kind.TEXT]
     noun = "三级指标" if block.shape == "tree" else "指标"
     for i in range(len(items) if isinstance(items, list) else 0):
-        for col in numeric:
-            plan.number(f"{list_path}[{i}].{col.key}", col.kind, f"{where}第{i + 1}个{noun}的{col.label}")
+        for col in block.columns:
+            name = f"{where}第{i + 1}个{noun}的{col.label}"
+            if col.kind is Kind.TEXT:
+                plan.texts.setdefault(f"{list_path}[{i}].{col.key}", name)
+            else:
+                plan.number(f"{list_path}[{i}].{col.key}", col.kind, name)
 
 
 def _scorecard(plan: Plan, sp: ScorePlan) -> None:
