@@ -930,21 +930,22 @@ def _validate(pack: Pack, reader: _Reader) -> None:
 
 
 def _block_width(block: Block, width: int) -> Iterator[str]:
+    """A block may be narrower than the form (its last cell takes the rest), never wider."""
     if isinstance(block, FormBlock):
         for i, row in enumerate(block.rows):
             for only in ("screen", "print"):
                 n = sum(c.span for c in row.cells if c.only in ("", only))
-                if n != width and row.only in ("", only):
-                    yield f"第{i + 1}行的单元格共占{n}列，应为{width}列"
+                if n > width and row.only in ("", only):
+                    yield f"第{i + 1}行的单元格共占{n}列，超过了{width}列"
                     break
     elif isinstance(block, TableBlock):
         n = block.label_span + sum(c.span for c in block.columns)
-        if n != width:
-            yield f"行标签（{block.label_span}列）与各列共占{n}列，应为{width}列"
+        if n > width:
+            yield f"行标签（{block.label_span}列）与各列共占{n}列，超过了{width}列"
     elif isinstance(block, ListBlock | IndicatorBlock):
         n = sum(c.span for c in block.columns)
-        if n != width:
-            yield f"各列共占{n}列，应为{width}列"
+        if n > width:
+            yield f"各列共占{n}列，超过了{width}列"
 
 
 def fill(label: str, values: Mapping[str, object]) -> str:
