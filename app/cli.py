@@ -95,4 +95,8 @@ def _silence_stdout() -> None:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m app.cli`: run the copy imported as app.cli, whose UserError the commands raise (this module is
+    # __main__, a second copy with classes of its own)
+    from app.cli import main as _main
+
+    raise SystemExit(_main())
