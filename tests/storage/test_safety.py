@@ -417,6 +417,7 @@ def test_kill_during_a_backup_leaves_nothing_behind_after_reopening(db_path: Pat
     assert child.stdout.readline().strip() == "copying"
     os.kill(child.pid, signal.SIGKILL)
     child.wait(10)
+    child.stdout.close()
     temps = [p for p in (db_path.parent / "backups").iterdir() if p.name.startswith(".perfeval-tmp-")]
     assert temps  # the killed copy left its temporary file
     with open_database(db_path):
