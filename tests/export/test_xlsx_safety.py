@@ -199,14 +199,26 @@ def test_hostile_file_memory_stays_small(tmp_path: Path) -> None:
         hostile_xlsx.lying_sizes(tmp_path / "lie.xlsx", inflated=64 * 1024 * 1024),
         hostile_xlsx.write_xlsx(tmp_path / "ns.xlsx", [hostile_xlsx.sheet_rows(MAX_ROWS + 5, 20, prefix="x:")]),
     ]
+    # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the forking process (pytest) across exec
     script = (
-        "import resource, sys\n"
+        "import re, sys\n"
         "from app.cli import main\n"
         "codes = [main(['check', f]) for f in sys.argv[1:]]\n"
-        "print(codes, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(codes, re.search(r'VmHWM:\\s*(\\d+)', status).group(1))\n"
     )
     done = subprocess.run([sys.executable, "-c", script, *map(str, files)], capture_output=True, text=True,
                           cwd=ROOT, timeout=300, check=True)
     codes, peak_kb = done.stdout.rsplit("]", 1)
     assert codes.strip() == "[2, 2, 2"
     assert int(peak_kb) < 300 * 1024, done.stdout
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "docx"])
+def test_lone_surrogate_in_a_packet_is_a_chinese_export_error(tmp_path: Path, fmt: str) -> None:
+    """The package reader refuses them; a packet built in memory (a broken paste) is refused at export."""
+    packet = read_package_file(SEED)
+    packet.unit.name = "单位\ud800"
+    with pytest.raises(ExportError, match="代理项"):
+        export_packet(packet, fmt, tmp_path / f"s.{fmt}", draft=True)
+    assert list(tmp_path.iterdir()) == []
