@@ -341,12 +341,13 @@ def write_package_text(packet: Packet) -> str:
 def write_package_file(packet: Packet, path: str | Path) -> None:
     """Write atomically: a power cut leaves either the old file or the new one, never half of one."""
     import os
-    import tempfile
 
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".perfeval-", suffix=".json", dir=target.parent or ".")
+    # a fixed temporary name (as the printable exports use): a process killed while writing leaves one file that
+    # the next export of the same name replaces, not a new random one each time
+    tmp = target.with_name(f".{target.name}.part")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(write_package_text(packet))
             fh.flush()
             os.fsync(fh.fileno())

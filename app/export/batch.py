@@ -92,6 +92,8 @@ def export_one(packet: Packet, name: str, fmt: str, out: Path, draft: bool, resu
         result.failed.append((name, str(exc)))
     except OSError as exc:
         result.failed.append((name, f"无法写入 {out}（{exc.strerror or exc}）"))
+    except UnicodeEncodeError:  # a lone surrogate (readers and storage refuse them; a packet built in memory may not)
+        result.failed.append((name, f"无法写入 {out}：材料中含有无效字符（不成对的Unicode代理项），请删除后再导出"))
 
 
 def overwrite_refusal(out: Path) -> str | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -255,7 +254,9 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/?>(
 
 def _inject_cached(path: Path, cached: dict[str, dict[str, Decimal | str]]) -> None:
     """Put computed figures into the formula cells' cached values (see the module docstring)."""
-    tmp = Path(tempfile.mkstemp(suffix=".xlsx", dir=path.parent)[1])
+    # a fixed name beside the file being written (itself export_packet's ".<name>.part"): a process killed here
+    # leaves one file that the next export of the same name replaces, not a new random one each time
+    tmp = path.with_name(f"{path.name}.cache")
     try:
         with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
             for item in zin.infolist():

@@ -60,3 +60,12 @@ def test_an_unreadable_database_is_not_offered_a_restore(tmp_path: Path, monkeyp
     monkeypatch.setattr(QMessageBox, "critical", lambda _p, title, text: shown.append(f"{title}:{text}"))
     assert main.open_db_with_dialogs(path) is None
     assert shown and "无法打开数据库" in shown[0] and "这不是文件损坏" in shown[0] and "权限" in shown[0]
+
+
+def test_a_qt_warning_is_caught_by_the_suites_handler(fail_on_qt_warnings: list[str]) -> None:
+    """The handler of tests/ui/conftest.py sees Qt warnings (this one is then forgiven, so the test passes)."""
+    from PySide6.QtCore import qWarning
+
+    qWarning("PerfEval test: a deliberate warning")
+    assert fail_on_qt_warnings == ["QtWarningMsg: PerfEval test: a deliberate warning"]
+    fail_on_qt_warnings.clear()
