@@ -129,7 +129,7 @@ def _stored_packet(unit: str, year: int) -> Packet:
             packet_id = db.find_packet(unit, year)
             if packet_id is None:
                 raise UserError(f"本地数据库中没有“{unit}”{year}年度的材料（可用 perfeval list 查看）")
-            packet: Packet = db.load_packet(packet_id)
+            packet: Packet = db.load_packet(packet_id, track=False)
             return packet
         finally:
             db.close()

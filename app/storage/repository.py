@@ -226,15 +226,17 @@ class Database:
         with self._session() as s:
             return s.scalar(select(PacketRow.id).join(UnitRow).where(UnitRow.name == unit_name, PacketRow.year == year))
 
-    def load_packet(self, packet_id: int) -> Packet:
+    def load_packet(self, packet_id: int, *, track: bool = True) -> Packet:
         """The whole packet; :class:`PacketUnreadable` (naming it) when a stored row cannot be made sense of.
 
-        Loading also remembers the packet's modification stamp: an edit made on this copy after another
-        window or program changed the packet is refused (:class:`PacketChanged`), see :meth:`apply_many`."""
+        ``track`` (for the copy an editor shows): remember the packet's modification stamp, so that an edit made
+        on this copy after another window or program changed the packet is refused (:class:`PacketChanged`,
+        see :meth:`apply_many`).  A read for printing or exporting passes ``track=False``: it must not make an
+        out-of-date editor look current."""
         with self._session() as s:
             packet = self._load(s, packet_id)
             stamp = s.scalar(select(PacketRow.updated_at).where(PacketRow.id == packet_id))
-        if stamp is not None:
+        if track and stamp is not None:
             self._seen[packet_id] = stamp
         return packet
 

@@ -302,6 +302,18 @@ def test_edit_from_a_stale_window_never_lands_on_another_indicator(db_path: Path
         assert second.load_packet(pid).self_eval.indicators[2].score == "0"
 
 
+def test_a_read_for_printing_does_not_make_a_stale_view_current(db_path: Path) -> None:
+    _filled(db_path, 0)
+    with open_database(db_path) as first, open_database(db_path) as second:
+        pid = first.list_packets()[0].id
+        first.load_packet(pid)  # the editor's copy
+        second.load_packet(pid)
+        second.apply(pid, RemoveItem("self_eval.indicators", 0, second.load_packet(pid).self_eval.indicators[0]))
+        first.load_packet(pid, track=False)  # an export in the same program reads the current packet
+        with pytest.raises(PacketChanged):
+            first.apply(pid, SetCell("self_eval.indicators[3].score", None, "0"))
+
+
 def test_own_edits_and_status_changes_never_look_stale(db: Database) -> None:
     pid = db.import_packet(seed(0))
     db.load_packet(pid)
