@@ -1,6 +1,6 @@
 """Hostile .xlsx files of issue 11 through a whole ``perfeval check FILE`` process: wall time and peak memory.
 
-    python benchmarks/xlsx_hostile.py [--runs 3] [--before /path/to/an/older/checkout] [--timeout 120]
+    python benchmarks/xlsx_hostile.py [--runs 3] [--before /path/to/an/older/checkout [--before-runs 1]] [--timeout 120]
 
 Files (built once in a temporary folder by tests/export/hostile_xlsx.py):
   million-x-rows   1,000,000 rows written as <x:row> (a byte count of "<row" sees none)
@@ -84,6 +84,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--before", type=Path, default=None)
+    parser.add_argument("--before-runs", type=int, default=1, help="runs of the --before code (it is slow)")
     parser.add_argument("--timeout", type=float, default=120)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="perfeval-hostile-"))
@@ -95,8 +96,9 @@ def main() -> int:
                                                     for name, _ in roots))
     for name, path in files.items():
         cells = []
-        for _label, root in roots:
-            results = [run(root, path, args.timeout) for _ in range(args.runs)]
+        for label, root in roots:
+            runs = args.runs if label == "this" else args.before_runs
+            results = [run(root, path, args.timeout) for _ in range(runs)]
             secs = statistics.median(r[0] for r in results)
             peaks = [r[2] for r in results if r[2] is not None]
             code = results[-1][1]

@@ -14,7 +14,9 @@ large enough that a whole-workbook parser takes minutes.  So this reader:
   cells and elements as they stream by, whatever namespace prefix they carry, stopping at the limits;
 - keeps a cell's formula and its cached result from one pass (the file is read once).
 
-Time and memory are linear in the (bounded) input: see docs/benchmarks.md for the hostile files measured.
+Values come back as openpyxl gives them (str, int, float, bool, an error text such as ``#DIV/0!``), except that a
+number formatted as a date stays a number (no form cell of the templates is a date).  Time and memory are linear in
+the (bounded) input: see docs/benchmarks.md for the hostile files measured.
 Errors are :class:`XlsxRefused` with a Chinese message; the caller adds the file name.
 """
 
