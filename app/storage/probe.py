@@ -105,6 +105,9 @@ def _ask_sqlite(path: Path, check_integrity: bool, check: str) -> FileState:
     except sqlite3.Error as exc:
         raise _classify(path, exc) from None
     try:
+        # one read transaction: version, owner mark and tables from the same snapshot (a program creating the
+        # database at this moment must not look like "tables but no mark" = another program's file)
+        conn.execute("BEGIN")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
