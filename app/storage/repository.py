@@ -184,6 +184,8 @@ class Database:
                 yield s
         except SQLAlchemyError as exc:
             raise StorageError(f"数据库操作失败（{_reason(exc)}），本次修改未保存") from None
+        except UnicodeEncodeError:  # the last line of defence: a lone surrogate no check above caught
+            raise StorageError("含有无效字符（不成对的Unicode代理项），无法保存；本次修改未保存") from None
 
     @contextlib.contextmanager
     def _raw(self) -> Iterator[sqlite3.Connection]:
@@ -389,6 +391,7 @@ class Database:
         """A single cell: one UPDATE of its row.  False when the path needs the general (slower) way."""
         parts = parse_path(edit.path)
         if parts in (["notes"], ["template"]) and isinstance(edit.new, str):
+            rawvalues.check_text(edit.new, edit.path)
             s.execute(
                 update(PacketRow)
                 .where(PacketRow.id == pid)

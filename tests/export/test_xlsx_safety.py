@@ -222,3 +222,15 @@ def test_lone_surrogate_in_a_packet_is_a_chinese_export_error(tmp_path: Path, fm
     with pytest.raises(ExportError, match="代理项"):
         export_packet(packet, fmt, tmp_path / f"s.{fmt}", draft=True)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unit_name_of_300_characters_exports_to_word(tmp_path: Path) -> None:
+    """Word's title property holds 255 characters (python-docx refused more: 程序内部错误); the pages keep it all."""
+    from docx import Document
+
+    packet = read_package_file(SEED)
+    packet.unit.name = "中共岳阳市委组织部" * 34  # 306 characters
+    out = export_packet(packet, "docx", tmp_path / "long.docx", draft=True)
+    word = Document(str(out))
+    assert len(word.core_properties.title) <= 255
+    assert any(packet.unit.name in p.text for p in word.paragraphs)

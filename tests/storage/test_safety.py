@@ -462,3 +462,15 @@ def test_two_programs_creating_one_database_do_not_race(tmp_path: Path) -> None:
         conn = sqlite3.connect(path)
         assert conn.execute("PRAGMA user_version").fetchone()[0] == 3
         conn.close()
+
+
+def test_a_lone_surrogate_typed_into_a_cell_is_a_storage_error(db: Database) -> None:
+    """A broken paste in the GUI: refused in Chinese (the session keeps the edit), never a UnicodeEncodeError."""
+    pid = db.import_packet(seed(0))
+    for path in ("notes", "self_eval.indicators[0].name", "basic.staff.authorized", "unit"):
+        value: object = "坏\ud800字"
+        if path == "unit":
+            value = type(seed(0).unit)(name="单位\udfff")
+        with pytest.raises(StorageError, match="代理项"):
+            db.apply(pid, SetCell(path, None, value))
+    assert db.load_packet(pid) == seed(0)
