@@ -34,3 +34,4 @@ def test_generated_packages(data: bytes) -> None:
 @given(PACKAGES)
 def test_mixed(data: bytes) -> None:
     assert run_case(data) in ("read", "refused")
+
