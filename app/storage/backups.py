@@ -161,9 +161,11 @@ def clean_temporary(db_path: Path) -> list[Path]:
     """
     removed: list[Path] = []
     now = time.time()
+    # names earlier versions used, without a process id: stale once an hour old
+    legacy = (f".{db_path.name}.restoring", ".perfeval-backup-")
     for folder in (db_path.parent, backup_dir(db_path)):
         try:
-            names = [p for p in folder.iterdir() if p.name.startswith(TEMP_PREFIX)]
+            names = [p for p in folder.iterdir() if p.name.startswith((TEMP_PREFIX, *legacy))]
         except OSError:
             continue
         for path in names:
@@ -172,7 +174,9 @@ def clean_temporary(db_path: Path) -> list[Path]:
                 age = now - path.stat().st_mtime
             except OSError:
                 continue
-            if m is None or (age < _STALE_AFTER and _alive(int(m.group(1)), age)):
+            if m is None and age < _NOT_POSIX_GRACE:
+                continue
+            if m is not None and age < _STALE_AFTER and _alive(int(m.group(1)), age):
                 continue
             with contextlib.suppress(OSError):
                 path.unlink()

@@ -395,8 +395,12 @@ def test_stale_temporary_files_are_removed_at_the_next_opening(db_path: Path) ->
     left = [folder / f".perfeval-tmp-{dead}-abc.db", folder / f".perfeval-tmp-{dead}-abc.db-journal",
             bdir / f".perfeval-tmp-{dead}-xyz.db"]
     live = [folder / f".perfeval-tmp-{os.getpid()}-mine.db", folder / f".perfeval-tmp-{os.getppid()}-parent.db"]
-    for path in left + live:
+    old_style = folder / ".perfeval.db.restoring"  # what an earlier version left, without a process id
+    live.append(bdir / ".perfeval-backup-fresh.db")  # … kept while under an hour old: its process may still run
+    for path in [*left, *live, old_style]:
         path.write_bytes(b"partial copy")
+    os.utime(old_style, (time.time() - 7200, time.time() - 7200))
+    left.append(old_style)
     with open_database(db_path):
         pass
     assert [p for p in left if p.exists()] == []
