@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 EXIT_OK, EXIT_ISSUES, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: what `yes | head` reports; the reader stopped reading, nothing is wrong
 
 #: sub-command → module under app.commands defining ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -76,7 +77,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_gui(args_list)
         module = importlib.import_module(COMMANDS[args.command][0])
-        return int(module.run(args))
+        code = int(module.run(args))
+        sys.stdout.flush()  # inside the try: `perfeval check … | head` closes the pipe before the final flush
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE_CLOSED
     except UserError as exc:
         print(f"perfeval：{exc}", file=sys.stderr)
         return exc.code
@@ -91,5 +97,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
+def _silence_stdout() -> None:
+    """The reader of our stdout has gone: point stdout at devnull so the interpreter's last flush is quiet."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    # `python -m app.cli`: run the copy imported as app.cli, whose UserError the commands raise (this module is
+    # __main__, a second copy with classes of its own)
+    from app.cli import main as _main
+
+    raise SystemExit(_main())

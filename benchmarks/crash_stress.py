@@ -113,19 +113,26 @@ def crash_run(db_path: Path, delay: float) -> RunResult:
         proc.kill()
         proc.wait()
         err = proc.stderr.read() if proc.stderr else ""
+        _close(proc)
         return RunResult(delay, 0, 0.0, [f"child did not start: {err[-500:]}"])
     time.sleep(delay)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     reader.join(10)
-    if proc.stderr:
-        proc.stderr.close()
+    _close(proc)
     reported = [int(x) for x in lines if x.isdigit()]
     result = RunResult(delay, len(reported), 0.0)
     if proc.returncode != -signal.SIGKILL:
         result.problems.append(f"child ended by itself with {proc.returncode}")
     verify(db_path, reported, result)
     return result
+
+
+def _close(proc: subprocess.Popen[str]) -> None:
+    """The pipes of a killed child (left open they are a ResourceWarning, an error in the test suite)."""
+    for pipe in (proc.stdout, proc.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def verify(db_path: Path, reported: list[int], result: RunResult) -> None:

@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 
 from app.cli import EXIT_BAD_INPUT, EXIT_ISSUES, EXIT_OK, UserError
-from app.commands.common import TEMPLATE_SUFFIXES, load_packet
+from app.commands.common import TEMPLATE_SUFFIXES, load_packet, warn_backup
 from app.domain.model import Packet
 from app.export import FORMATS
 from app.export.batch import BatchItem, BatchResult, export_many, export_one, safe_name
@@ -125,10 +125,11 @@ def _stored_packet(unit: str, year: int) -> Packet:
     try:
         db = open_database()
         try:
+            warn_backup(db)
             packet_id = db.find_packet(unit, year)
             if packet_id is None:
                 raise UserError(f"本地数据库中没有“{unit}”{year}年度的材料（可用 perfeval list 查看）")
-            packet: Packet = db.load_packet(packet_id)
+            packet: Packet = db.load_packet(packet_id, track=False)
             return packet
         finally:
             db.close()

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from app.cli import EXIT_BAD_INPUT, EXIT_OK, UserError
-from app.commands.common import load_packet
+from app.commands.common import load_packet, warn_backup
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with open_database() as db:
+            warn_backup(db)
             exists = db.find_packet(packet.unit.name, packet.year) is not None
             if exists and not args.replace:
                 raise UserError(

@@ -7,6 +7,7 @@ import json
 import sys
 
 from app.cli import EXIT_BAD_INPUT, EXIT_OK, UserError
+from app.commands.common import warn_backup
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +19,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with open_database() as db:
+            warn_backup(db)
             packets = db.list_packets()
             where = db.path
     except StorageError as exc:

@@ -175,7 +175,7 @@ def date_text(date: str) -> str:
     """``2025-06-25`` → ``2025年6月25日``; anything else as typed."""
     d = date.strip()
     parts = d.split("-")
-    if len(parts) == 3 and all(x.isdigit() for x in parts):
+    if len(parts) == 3 and all(x.isascii() and x.isdigit() for x in parts):  # not ²⁰²⁵: int() refuses it
         return f"{int(parts[0])}年{int(parts[1])}月{int(parts[2])}日"
     return d
 

@@ -39,6 +39,10 @@ _UNIT_FACTORS: dict[str, Decimal] = {
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 _CURRENCY = ("￥", "¥", "RMB")
+#: A figure's whole part may have at most this many digits (万元: a billion billion yuan is not a budget).  It keeps
+#: every sum, rate and rounding inside the 28 digits Decimal computes with; a longer one is refused, not a crash.
+MAX_WHOLE_DIGITS = 15
+_SHOWN = 40  # characters of a cell quoted in a message
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +91,18 @@ def parse_number(raw: Raw, kind: Kind = Kind.MONEY) -> Parsed:
         return BLANK
     if isinstance(raw, bool):  # bool is an int subclass; a JSON true in a number cell is a mistake
         return Parsed(None, f"“{raw}”不是数字")
-    if isinstance(raw, int | float):
-        text = repr(raw) if isinstance(raw, float) else str(raw)
-        if isinstance(raw, float) and (raw != raw or raw in (float("inf"), float("-inf"))):
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
             return Parsed(None, "不是有效数字")
+        # positional, never "1e-05": a small rate from Excel is still a number; a huge one is caught below
+        text = format(Decimal(repr(raw)), "f")
+    elif isinstance(raw, int):
+        if abs(raw) >= 10**MAX_WHOLE_DIGITS:
+            return Parsed(None, f"数字过大，整数部分不能超过{MAX_WHOLE_DIGITS}位")
+        text = str(raw)
     else:
         text = str(raw)
-    shown = text.strip()
+    shown = _short(text.strip())
     t = normalize(text)
     if t in BLANK_MARKS:
         return BLANK
@@ -134,6 +143,8 @@ def parse_number(raw: Raw, kind: Kind = Kind.MONEY) -> Parsed:
     except InvalidOperation:  # pragma: no cover - the regex already rules this out
         return Parsed(None, f"“{shown}”不是数字")
     decimals = _decimals(t)
+    if value and value.adjusted() >= MAX_WHOLE_DIGITS - (4 if factor > 1 else 0):
+        return Parsed(None, f"“{shown}”数字过大，整数部分不能超过{MAX_WHOLE_DIGITS}位")
 
     if kind is Kind.RATE:
         return Parsed(value / 100, percent=True, decimals=decimals)
@@ -159,6 +170,12 @@ def parse_number(raw: Raw, kind: Kind = Kind.MONEY) -> Parsed:
         exponent = value.as_tuple().exponent
         decimals = max(0, -exponent) if isinstance(exponent, int) else 0
     return Parsed(value, decimals=decimals)
+
+
+def _short(text: str) -> str:
+    """A cell quoted in a message: a pasted novel is cut, and a broken character (a lone surrogate) shown as ?."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
 def _hint(kind: Kind) -> str:

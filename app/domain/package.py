@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 import types
 import typing
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from pathlib import Path
 from typing import Any, get_type_hints
 
@@ -19,6 +20,9 @@ from app.domain.model import Packet
 FORMAT = "perfeval-package/1"
 _FIELD_KEY = re.compile(r"[^\W\d]\w*")  # an identifier (汉字 allowed): what a field path can name
 MAX_BYTES = 20 * 1024 * 1024  # a real packet is ~15-60 KB; anything this large is not one
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON can spell one ("\\ud800"); no file or database can hold it
+#: characters a key of a keyed table (funds, income…) may not hold: field paths are joined with "." and "[n]"
+_KEY_FORBIDDEN = re.compile(r"[.\[\]]")
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,16 @@ def read_package_file(path: str | Path) -> Packet:
     p = Path(path)
     name = str(path)
     try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise PackageError(name, [Problem("", f"文件过大（{size // 1024 // 1024} MB），不是绩效自评数据包")])
-        data = p.read_bytes()
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):  # a pipe or a device would block or never end
+            raise PackageError(name, [Problem("", "不是普通文件（可能是管道或设备），不能作为数据包读取")])
+        if info.st_size > MAX_BYTES:
+            mb = info.st_size // 1024 // 1024
+            raise PackageError(name, [Problem("", f"文件过大（{mb} MB），不是绩效自评数据包")])
+        with p.open("rb") as fh:
+            data = fh.read(MAX_BYTES + 1)  # a file still growing is cut here, and refused below
     except PackageError:
         raise
     except FileNotFoundError:
@@ -78,8 +88,11 @@ def read_package_bytes(data: bytes, *, source: str = "") -> Packet:
 def read_package_text(text: str, *, source: str = "") -> Packet:
     if not text.strip():
         raise PackageError(source, [Problem("", "文件是空的")])
+    duplicates: list[str] = []
     try:
-        doc = json.loads(text, parse_float=str, parse_constant=_reject_constant)
+        doc = json.loads(
+            text, parse_float=str, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates(duplicates)
+        )
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()):
             msg = "文件不完整（内容在结尾处被截断），不是完整的数据包"
@@ -92,11 +105,51 @@ def read_package_text(text: str, *, source: str = "") -> Packet:
         raise PackageError(source, [Problem("", f"包含无效数字：{exc}")]) from None
     except RecursionError:
         raise PackageError(source, [Problem("", "JSON嵌套层数过多，不是绩效自评数据包")]) from None
+    if duplicates:
+        # JSON would silently keep the last one: which figure the clerk meant cannot be known
+        problems = [Problem("", f"键“{_shown(k)}”在同一个对象中出现了多次，无法确定应取哪一个") for k in duplicates]
+        raise PackageError(source, problems)
     return packet_from_dict(doc, source=source)
 
 
 def _reject_constant(name: str) -> Any:
     raise ValueError(name)
+
+
+def _no_duplicates(found: list[str]) -> Any:
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out and key not in found:
+                found.append(key)
+            out[key] = value
+        return out
+
+    return hook
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """Input quoted in a message: cut when long, a broken character shown as ?."""
+    text = text.encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _bad_text(value: Any, place: str, problems: list[Problem]) -> None:
+    """Lone surrogates anywhere in a kept JSON value (the unknown top-level keys a round trip keeps)."""
+    if isinstance(value, str):
+        if _LONE_SURROGATE.search(value):
+            problems.append(Problem(place, _SURROGATE_MESSAGE))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _bad_text(v, f"{place}[{i}]", problems)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            if _LONE_SURROGATE.search(k):
+                problems.append(Problem(place, _SURROGATE_MESSAGE))
+            _bad_text(v, f"{place}.{_shown(k)}", problems)
+
+
+_SURROGATE_MESSAGE = "含有无效字符（不成对的Unicode代理项，常见于损坏的文件），无法保存或打印"
 
 
 def packet_from_dict(doc: Any, *, source: str = "") -> Packet:
@@ -105,20 +158,25 @@ def packet_from_dict(doc: Any, *, source: str = "") -> Packet:
         raise PackageError(source, [Problem("", "数据包的顶层应为JSON对象 {…}")])
     fmt = doc.get("format")
     if fmt != FORMAT:
-        if isinstance(fmt, str) and fmt.startswith("perfeval-package/"):
+        version = _format_version(fmt)
+        if version is not None and version > 1:
             problems.append(Problem("format", f"数据包格式版本“{fmt}”比本程序新，请升级PerfEval Desk"))
+        elif version is not None:
+            problems.append(Problem("format", f"数据包格式版本“{_shown(str(fmt))}”无效（应为“{FORMAT}”）"))
         else:
             problems.append(Problem("format", f"不是绩效自评数据包（format 应为“{FORMAT}”）"))
         raise PackageError(source, problems)
     year = doc.get("year")
-    if isinstance(year, str) and year.strip().isdigit():
+    if isinstance(year, str) and year.strip().isdecimal():  # full-width ２０２４ is; superscript ²⁰²⁴ is not
         year = int(year.strip())
     if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2200:
-        problems.append(Problem("year", f"年度应为四位整数年份，实际为“{doc.get('year')}”"))
+        shown = _shown(str(doc.get("year")))
+        problems.append(Problem("year", f"年度应为四位整数年份，实际为“{shown}”"))
         year = 2024
     known = {f.name for f in fields(Packet)} - {"extra"}
     body = {k: v for k, v in doc.items() if k in known and k not in ("year", "template")}
     extra = {k: v for k, v in doc.items() if k not in known and k != "format"}
+    _bad_text(extra, "", problems)
     packet = _build(Packet, body, "", problems)
     assert isinstance(packet, Packet)
     packet.year = year
@@ -135,6 +193,14 @@ def packet_from_dict(doc: Any, *, source: str = "") -> Packet:
     from app.domain.shape import materialize
 
     return materialize(pack_for(packet), packet)
+
+
+def _format_version(fmt: Any) -> int | None:
+    """N of "perfeval-package/N" (None when it is not that at all)."""
+    if not isinstance(fmt, str) or not fmt.startswith("perfeval-package/"):
+        return None
+    tail = fmt.removeprefix("perfeval-package/")
+    return int(tail) if tail.isascii() and tail.isdigit() and len(tail) < 6 else 0
 
 
 _HINTS: dict[type, dict[str, Any]] = {}
@@ -156,6 +222,9 @@ def _is_raw(tp: Any) -> bool:
 def _build(tp: Any, value: Any, place: str, problems: list[Problem]) -> Any:
     """Turn JSON into the declared type, recording a problem (and a default) on any mismatch."""
     where = place or "（顶层）"
+    if isinstance(value, str) and _LONE_SURROGATE.search(value):
+        problems.append(Problem(where, _SURROGATE_MESSAGE))
+        return None if _is_raw(tp) else ""
     if _is_raw(tp):
         if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)):
             return value
@@ -191,14 +260,21 @@ def _build(tp: Any, value: Any, place: str, problems: list[Problem]) -> Any:
         if not isinstance(value, dict):
             problems.append(Problem(where, f"应为对象 {{…}}，实际为{_json_type(value)}"))
             return {}
-        return {str(k): _build(item_tp, v, f"{place}.{k}" if place else str(k), problems) for k, v in value.items()}
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            sub = f"{place}.{_shown(k)}" if place else _shown(k)
+            if not k.strip() or _KEY_FORBIDDEN.search(k) or _LONE_SURROGATE.search(k):
+                problems.append(Problem(sub, f"键名“{_shown(k)}”无效：不能为空，也不能含有“.”“[”“]”或无效字符"))
+                continue
+            out[k] = _build(item_tp, v, sub, problems)
+        return out
     if origin in (types.UnionType, typing.Union):
         args = [a for a in typing.get_args(tp) if a is not type(None)]
         if value is None:
             return None
         return _build(args[0], value, place, problems)
     if isinstance(tp, type) and is_dataclass(tp):
-        default = tp()
+        default = _blank(tp)
         if value is None:
             return default
         if not isinstance(value, dict):
@@ -227,8 +303,17 @@ def _build(tp: Any, value: Any, place: str, problems: list[Problem]) -> Any:
                 merged.update(built)
                 built = merged
             kwargs[f.name] = built
-        return tp(**kwargs)
+        return _blank(tp, kwargs)
     raise TypeError(f"unsupported type {tp!r}")  # pragma: no cover - a model bug, not bad input
+
+
+def _blank(tp: type, given: dict[str, Any] | None = None) -> Any:
+    """``tp(**given)``; a field without a default that the package leaves out (a band's min) is None/""."""
+    kwargs = dict(given or {})
+    for f in fields(tp):
+        if f.name not in kwargs and f.default is MISSING and f.default_factory is MISSING:
+            kwargs[f.name] = "" if _hints(tp)[f.name] is str else None
+    return tp(**kwargs)
 
 
 def _json_type(value: Any) -> str:
@@ -293,12 +378,13 @@ def write_package_text(packet: Packet) -> str:
 def write_package_file(packet: Packet, path: str | Path) -> None:
     """Write atomically: a power cut leaves either the old file or the new one, never half of one."""
     import os
-    import tempfile
 
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=".perfeval-", suffix=".json", dir=target.parent or ".")
+    # a fixed temporary name (as the printable exports use): a process killed while writing leaves one file that
+    # the next export of the same name replaces, not a new random one each time
+    tmp = target.with_name(f".{target.name}.part")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(write_package_text(packet))
             fh.flush()
             os.fsync(fh.fileno())

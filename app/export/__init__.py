@@ -70,6 +70,9 @@ def export_packet(
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise ExportError(f"无法写入 {out}（{exc.strerror or exc}）") from exc
+    except UnicodeEncodeError:  # a lone surrogate: no file format can hold it (the readers refuse it on the way in)
+        tmp.unlink(missing_ok=True)
+        raise ExportError(f"无法写入 {out}：材料中含有无效字符（不成对的Unicode代理项），请删除后再导出") from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -3,6 +3,7 @@ thread behind its progress dialog.  One unreadable or refused packet never stops
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,6 +74,10 @@ def export_many(
 
 def export_one(packet: Packet, name: str, fmt: str, out: Path, draft: bool, result: BatchResult) -> None:
     """Export one packet, recording the outcome in ``result`` instead of raising."""
+    refused = overwrite_refusal(out)
+    if refused is not None:
+        result.failed.append((name, refused))
+        return
     try:
         if fmt == "json":
             from app.domain.package import write_package_file
@@ -87,6 +92,33 @@ def export_one(packet: Packet, name: str, fmt: str, out: Path, draft: bool, resu
         result.failed.append((name, str(exc)))
     except OSError as exc:
         result.failed.append((name, f"无法写入 {out}（{exc.strerror or exc}）"))
+    except UnicodeEncodeError:  # a lone surrogate (readers and storage refuse them; a packet built in memory may not)
+        result.failed.append((name, f"无法写入 {out}：材料中含有无效字符（不成对的Unicode代理项），请删除后再导出"))
+
+
+def overwrite_refusal(out: Path) -> str | None:
+    """Why ``out`` must not be written over (a database: the local one, its -wal/-shm, or any SQLite file), or None.
+
+    ``perfeval export … -o perfeval.db`` would otherwise replace every packet the clerk typed with a PDF."""
+    from app.storage.location import default_db_path
+
+    try:
+        target = out.resolve()
+        database = default_db_path().resolve()
+    except (OSError, RuntimeError):
+        return None
+    if target in {database, *(database.with_name(database.name + s) for s in ("-wal", "-shm", "-journal"))}:
+        return f"{out} 是本程序的数据库文件，不能用导出覆盖它（请用 -o 指定另一个文件）"
+    try:
+        if not stat.S_ISREG(out.stat().st_mode):
+            return None  # a pipe or a device is not opened here (reading a FIFO would block)
+        with out.open("rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None  # missing (the usual case) or unreadable: writing will tell
+    if head == b"SQLite format 3\x00":
+        return f"{out} 是一个数据库文件，不能用导出覆盖它（请用 -o 指定另一个文件）"
+    return None
 
 
 def _unique(target: Path, taken: set[Path]) -> Path:

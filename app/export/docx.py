@@ -262,12 +262,17 @@ def _report(doc: Any, rep: ReportDoc) -> None:
             doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
+def _property(text: str) -> str:
+    """Word's core properties hold at most 255 characters (python-docx refuses more); the pages keep the full text."""
+    return text if len(text) <= 255 else text[:254] + "…"
+
+
 def write_docx(doc: PrintDocument, out: Path) -> list[str]:
     word = Document()
     normal = word.styles["Normal"]
     normal.font.name = FONT_NAME
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_NAME)
-    word.core_properties.title = doc.title
+    word.core_properties.title = _property(doc.title)
     word.core_properties.author = "PerfEval Desk"
     first = True
     for part in doc.parts:

@@ -9,18 +9,19 @@ A derived cell holding a formula (控制率, sums, 执行率, 得分, 总分) is
 recomputes it.  A derived cell holding a plain value is the clerk's stated figure and is kept, so that
 ``perfeval check`` can compare it with the computed one.
 
-The file comes from outside (e-mail, USB stick), so it is checked before openpyxl sees it: zip entry
-count, sizes and compression ratio (zip bombs), DOCTYPE/ENTITY declarations in any XML part (entity
-expansion, external entities), and the number of rows/cells of every sheet.
+The file comes from outside (e-mail, USB stick), so :mod:`app.export.xlsx_reader` reads it, not openpyxl:
+streamed, with real limits on what each part inflates to, no DOCTYPE/ENTITY, rows and cells counted as they
+stream by, formulas and their results from one pass.  A cell is a formula only when the file stores it as one
+(:mod:`app.export.celltext`): a text such as ``=HYPERLINK(…)`` comes back as that text.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 import re
 import unicodedata
-import warnings
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,69 +43,23 @@ from app.domain.model import (
 )
 from app.domain.numbers import Kind, Raw, parse_number
 from app.domain.package import PackageError, Problem
+from app.export import xlsx_reader
+from app.export.xlsx_reader import MAX_CELLS, MAX_COLS, MAX_ROWS, XlsxRefused, column_letter
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_ENTRIES = 2000
-MAX_ENTRY_BYTES = 60 * 1024 * 1024  # uncompressed size of one part
-MAX_TOTAL_BYTES = 200 * 1024 * 1024
-MAX_RATIO = 200  # uncompressed / compressed of a part larger than 1 MB
-MAX_ROWS = 5000
-MAX_COLS = 200
-MAX_CELLS = 300_000
-_DANGEROUS_XML = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.I)
+__all__ = ["MAX_CELLS", "MAX_COLS", "MAX_ROWS", "check_container", "read_template_file"]
 
 
 # ---------------------------------------------------------------------------------------------------
-# Safety checks before openpyxl opens the file
+# Loading: the safety checks are in xlsx_reader
 # ---------------------------------------------------------------------------------------------------
 
 
-def check_container(path: Path, source: str) -> None:
-    """Reject files that would exhaust memory or abuse the XML parser, before they are parsed."""
+def check_container(path: Path, source: str) -> xlsx_reader.RawWorkbook:
+    """Read the workbook's cells, refusing hostile, damaged or foreign files with a :class:`PackageError`."""
     try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise PackageError(source, [Problem("", "文件不存在")]) from None
-    except OSError as exc:
-        raise PackageError(source, [Problem("", f"无法读取文件（{exc.strerror or exc}）")]) from None
-    if path.is_dir():
-        raise PackageError(source, [Problem("", "这是一个文件夹，不是Excel文件")])
-    if size > MAX_FILE_BYTES:
-        raise PackageError(source, [Problem("", f"文件过大（{size // 1024 // 1024} MB），不是填好的绩效自评模板")])
-    if not zipfile.is_zipfile(path):
-        raise PackageError(source, [Problem("", "不是Excel（.xlsx）文件，或文件已损坏"
-                                                "（旧版.xls请先在Excel/WPS中另存为.xlsx）")])
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            if len(infos) > MAX_ENTRIES:
-                raise _refuse(source, f"压缩包内文件过多（{len(infos)}个）")
-            total = 0
-            for info in infos:
-                total += info.file_size
-                if info.file_size > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
-                    raise _refuse(source, f"解压后过大（{info.filename}），可能是恶意文件（压缩炸弹）")
-                if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                    raise _refuse(source, f"压缩比异常（{info.filename}），可能是恶意文件（压缩炸弹）")
-            if "xl/workbook.xml" not in zf.namelist():
-                raise PackageError(source, [Problem("", "不是Excel工作簿（缺少 xl/workbook.xml）")])
-            for info in infos:
-                name = info.filename.lower()
-                if not (name.endswith(".xml") or name.endswith(".rels") or name.endswith(".vml")):
-                    continue
-                # zipfile never inflates past the declared (already bounded) size
-                data = zf.read(info)
-                if _DANGEROUS_XML.search(data):
-                    raise _refuse(source, f"{info.filename} 含有DOCTYPE/ENTITY声明，出于安全原因拒绝读取")
-                if name.startswith("xl/worksheets/sheet"):
-                    rows = data.count(b"<row ") + data.count(b"<row>")
-                    cells = data.count(b"<c ") + data.count(b"<c>")
-                    if rows > MAX_ROWS or cells > MAX_CELLS:
-                        raise _refuse(source, f"工作表过大（{rows}行、{cells}个单元格），不是绩效自评模板")
-    except PackageError:
-        raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, OSError, EOFError) as exc:
-        raise PackageError(source, [Problem("", f"Excel文件已损坏，无法读取（{exc}）")]) from None
+        return xlsx_reader.read_workbook(path)
+    except XlsxRefused as exc:
+        raise PackageError(source, [Problem("", str(exc))]) from None
 
 
 def _refuse(source: str, message: str) -> PackageError:
@@ -116,8 +71,10 @@ def _refuse(source: str, message: str) -> PackageError:
 # ---------------------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """A label as compared: NFKC, no spaces, no colons, ASCII quotes/brackets unified."""
+    """A label as compared: NFKC, no spaces, no colons, ASCII quotes/brackets unified (cached: readers ask for the
+    same cells' labels again and again)."""
     t = unicodedata.normalize("NFKC", text)
     t = re.sub(r"\s+", "", t)
     for a, b in (("“", '"'), ("”", '"'), ("(", "（"), (")", "）")):
@@ -134,6 +91,23 @@ class _Sheet:
     max_row: int
     max_col: int
     problems: list[Problem] = field(default_factory=list)
+    # indexes built on first use, so that a lookup per row stays linear in the sheet (not quadratic)
+    _index_size: int = field(default=-1, init=False, repr=False, compare=False)
+    _order: list[tuple[int, int]] = field(default_factory=list, init=False, repr=False, compare=False)
+    _rows: dict[int, list[tuple[int, Any]]] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def _indexed(self) -> None:
+        if self._index_size == len(self.values):
+            return
+        self._order = sorted(k for k, v in self.values.items() if isinstance(v, str))
+        rows: dict[int, list[tuple[int, Any]]] = {}
+        for (r, c), v in self.values.items():
+            if v is not None and v != "":
+                rows.setdefault(r, []).append((c, v))
+        for cells in rows.values():
+            cells.sort(key=lambda cv: cv[0])
+        self._rows = rows
+        self._index_size = len(self.values)
 
     def get(self, r: int, c: int) -> Any:
         return self.values.get((r, c))
@@ -147,16 +121,22 @@ class _Sheet:
         return str(v).strip()
 
     def where(self, r: int, c: int) -> str:
-        from openpyxl.utils import get_column_letter
-
-        return f"工作表“{self.name}”{get_column_letter(c)}{r}（第{r}行第{c}列）"
+        return f"工作表“{self.name}”{column_letter(c)}{r}（第{r}行第{c}列）"
 
     def find(self, pred: Callable[[str], bool], rows: range | None = None) -> tuple[int, int] | None:
-        for r, c in sorted(self.values, key=lambda rc: rc):
+        """The first text cell (row by row) whose normalized text satisfies ``pred``."""
+        self._indexed()
+        keys = self._order
+        start = 0
+        if rows is not None and rows.step == 1:
+            start = bisect.bisect_left(keys, (rows.start, 0))
+        for i in range(start, len(keys)):
+            r, c = keys[i]
             if rows is not None and r not in rows:
+                if rows.step == 1 and r >= rows.stop:
+                    break
                 continue
-            v = self.values[(r, c)]
-            if isinstance(v, str) and pred(norm(v)):
+            if pred(norm(self.values[(r, c)])):
                 return r, c
         return None
 
@@ -167,7 +147,8 @@ class _Sheet:
         return self.find(lambda t: t == label, rows)
 
     def row_cells(self, r: int) -> list[tuple[int, Any]]:
-        return sorted((c, v) for (rr, c), v in self.values.items() if rr == r and v is not None and v != "")
+        self._indexed()
+        return list(self._rows.get(r, ()))
 
     def number(self, r: int, c: int, kind: Kind, *, stated: bool = False) -> Raw:
         """The raw figure of a cell (None when blank); unreadable text is recorded as a problem.
@@ -214,41 +195,19 @@ def _plain_number(v: float | int) -> str:
 
 
 def _load(path: Path, source: str) -> tuple[list[_Sheet], dict[str, str]]:
-    import openpyxl
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/data validation
-        try:
-            wb_f = openpyxl.load_workbook(path, data_only=False)
-            wb_v = openpyxl.load_workbook(path, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise PackageError(source, [Problem("", f"Excel文件无法读取（{type(exc).__name__}）")]) from None
+    book = check_container(path, source)
     sheets: list[_Sheet] = []
-    for ws_f in wb_f.worksheets:
-        ws_v = wb_v[ws_f.title]
-        if ws_f.max_row > MAX_ROWS or ws_f.max_column > MAX_COLS:
-            raise _refuse(source, f"工作表“{ws_f.title}”过大（{ws_f.max_row}行×{ws_f.max_column}列）")
-        values: dict[tuple[int, int], Any] = {}
-        formulas: dict[tuple[int, int], str] = {}
+    for raw in book.sheets:
         indents: dict[tuple[int, int], float] = {}
-        for row in ws_f.iter_rows():
-            for cell in row:
-                if cell.value is None:
-                    continue
-                key = (cell.row, cell.column)
-                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                    formulas[key] = str(cell.value)
-                    values[key] = ws_v.cell(cell.row, cell.column).value
-                else:
-                    values[key] = cell.value
-                if cell.alignment is not None and cell.alignment.indent:
-                    indents[key] = cell.alignment.indent
-        sheets.append(_Sheet(ws_f.title, values, formulas, indents, ws_f.max_row, ws_f.max_column))
-    settings: dict[str, str] = {}
-    for prop in getattr(wb_f, "custom_doc_props", None) or []:
-        name, value = getattr(prop, "name", ""), getattr(prop, "value", None)
-        if isinstance(name, str) and name.startswith("PerfEval.") and isinstance(value, str):
-            settings[name.removeprefix("PerfEval.")] = value
+        for key, style in raw.styles.items():
+            if key in raw.values and 0 <= style < len(book.indents) and book.indents[style]:
+                indents[key] = book.indents[style]
+        sheets.append(_Sheet(raw.name, raw.values, raw.formulas, indents, raw.max_row, raw.max_col))
+    settings = {
+        name.removeprefix("PerfEval."): value
+        for name, value in book.properties.items()
+        if name.startswith("PerfEval.")
+    }
     return sheets, settings
 
 
@@ -611,8 +570,11 @@ def _read_report(sheet: _Sheet, packet: Packet) -> None:
         if role == "章":
             sections.append(ReportSection(title=text.strip()))
         elif role == "文" and sections:
-            para = text.lstrip("\u3000 ").rstrip()
+            para = text.lstrip("\u3000 ")
+            para = para if sheet.text(r + 1, 2) == "续" else para.rstrip()
             sections[-1].text = f"{sections[-1].text}\n{para}" if sections[-1].text else para
+        elif role == "续" and sections:  # the rest of a paragraph longer than one Excel cell holds
+            sections[-1].text += text if sheet.text(r + 1, 2) == "续" else text.rstrip()
     packet.report.sections = sections
 
 
@@ -627,7 +589,6 @@ def read_template_file(path: str | Path) -> Packet:
     """Read a filled official template; raises :class:`PackageError` listing every unreadable cell."""
     p = Path(path)
     source = str(path)
-    check_container(p, source)
     sheets, settings = _load(p, source)
     forms = list(_iter_kinds(sheets))
     if not any(kind in ("basic", "self_eval") for kind, _ in forms):

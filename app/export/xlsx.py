@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +29,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.numbers import Kind, round_half_up
 from app.domain.plan import Formula
+from app.export import ExportError
+from app.export.celltext import TooLong, chunks, write_text
 from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Cell, Part, PrintDocument, ReportDoc
 
 FONT_NAME = "宋体"  # the official forms' face; present on every Chinese Windows
@@ -65,16 +66,16 @@ class _Sheet:
         for c, mm in enumerate(grid.widths, start=1):
             ws.column_dimensions[get_column_letter(c)].width = round(mm / MM_PER_CHAR * (1.0 if part.landscape
                                                                                          else 1.1), 1)
-        ws.cell(1, 1, part.attachment).font = Font(name=FONT_NAME, size=12)
+        _text(ws, 1, 1, part.attachment).font = Font(name=FONT_NAME, size=12)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
-        title = ws.cell(2, 1, part.title)
+        title = _text(ws, 2, 1, part.title, "标题")
         title.font = Font(name=FONT_NAME, size=16, bold=True)
         title.alignment = Alignment(horizontal="center", vertical="center")
         ws.row_dimensions[2].height = 30
         top = 3
         if part.unit_line:
             ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=ncols)
-            ws.cell(3, 1, part.unit_line).font = Font(name=FONT_NAME, size=11)
+            _text(ws, 3, 1, part.unit_line, "单位名称").font = Font(name=FONT_NAME, size=11)
             top = 4
         cells = grid.cells()
         for r, c, cell in cells:
@@ -87,7 +88,7 @@ class _Sheet:
         row = end
         for note in part.notes:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
-            x = ws.cell(row, 1, note)
+            x = _text(ws, row, 1, note, "说明")
             x.font = Font(name=FONT_NAME, size=9)
             x.alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[row].height = LINE_HEIGHT * _lines(note, sum(grid.widths))
@@ -107,7 +108,7 @@ class _Sheet:
         elif cell.value is not None:
             x.value = cell.value
         elif cell.text:
-            x.value = cell.text
+            write_text(x, cell.text, f"工作表“{ws.title}”{x.coordinate}（{cell.path or cell.key or '表头'}）")
         if cell.kind in NUMBER_FORMATS and (cell.value is not None or formula):
             x.number_format = NUMBER_FORMATS[cell.kind]
         x.font = Font(name=FONT_NAME, size=10, bold=cell.header)
@@ -140,7 +141,7 @@ class _Sheet:
             a, b = starts[i], starts[i + 1] - 1
             if b > a:
                 self.ws.merge_cells(start_row=row, start_column=a, end_row=row, end_column=b)
-            x = self.ws.cell(row, a, f"{label}{value}")
+            x = _text(self.ws, row, a, f"{label}{value}", label.rstrip("：:"))
             x.font = Font(name=FONT_NAME, size=11)
             x.alignment = Alignment(horizontal="left", vertical="center")
         self.ws.row_dimensions[row].height = 24
@@ -165,6 +166,13 @@ class _Sheet:
             ws.oddHeader.center.color = "C00000"
 
 
+def _text(ws: Worksheet, r: int, c: int, text: str, where: str = "") -> Any:
+    """A cell holding ``text`` as text (never a formula), see :mod:`app.export.celltext`."""
+    x = ws.cell(r, c)
+    write_text(x, text, f"工作表“{ws.title}”{x.coordinate}" + (f"（{where}）" if where else ""))
+    return x
+
+
 def _cached(cell: Cell) -> Decimal | str:
     if cell.value is None:
         return cell.text  # ——, what the formula gives when there is nothing to compute
@@ -186,13 +194,13 @@ def _lines(text: str, width_mm: float) -> int:
 
 
 #: role of a 附件4 row, kept in hidden column B so the import can read the chapters back
-ROLE_TITLE, ROLE_TEXT, ROLE_TABLE = "章", "文", "表"
+ROLE_TITLE, ROLE_TEXT, ROLE_TABLE, ROLE_MORE = "章", "文", "表", "续"
 
 
 def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
     ws.column_dimensions["A"].width = 90
     ws.column_dimensions["B"].hidden = True
-    ws.cell(1, 1, rep.attachment).font = Font(name=FONT_NAME, size=12)
+    _text(ws, 1, 1, rep.attachment).font = Font(name=FONT_NAME, size=12)
     rows: list[tuple[str, Font, Alignment, str]] = [
         (rep.title, Font(name=FONT_NAME, size=18, bold=True), Alignment(horizontal="center", wrap_text=True), ""),
         (rep.unit_line, Font(name=FONT_NAME, size=14), Alignment(horizontal="center"), ""),
@@ -204,16 +212,19 @@ def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
     for ch in rep.chapters:
         # every chapter has its title row, also an untitled opening section (a short empty row)
         rows.append((ch.title, Font(name=FONT_NAME, size=13, bold=True), Alignment(), ROLE_TITLE))
-        rows += [("\u3000\u3000" + p, body, wrap, ROLE_TEXT) for p in ch.paragraphs]
+        for p in ch.paragraphs:  # a paragraph longer than a cell holds goes on in ROLE_MORE rows
+            first, *rest = chunks("\u3000\u3000" + p)
+            rows.append((first, body, wrap, ROLE_TEXT))
+            rows += [(more, body, wrap, ROLE_MORE) for more in rest]
         for t in ch.tables:
             rows.append((t.caption, Font(name=FONT_NAME, size=10.5), Alignment(horizontal="center"), ROLE_TABLE))
             rows.append(("　".join(t.header), small, wrap, ROLE_TABLE))
             rows += [("　".join(r), small, wrap, ROLE_TABLE) for r in t.rows]
     for i, (text, font, align, role) in enumerate(rows, start=2):
-        x = ws.cell(i, 1, text)
+        x = _text(ws, i, 1, text, "自评报告")
         x.font, x.alignment = font, align
         if role:
-            ws.cell(i, 2, role)
+            _text(ws, i, 2, role)
         ws.row_dimensions[i].height = 8.0 if not text else max(18.0, 16.0 * _lines(text, 170))
     ws.print_area = f"A1:A{len(rows) + 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -230,7 +241,9 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/?>(
 
 def _inject_cached(path: Path, cached: dict[str, dict[str, Decimal | str]]) -> None:
     """Put computed figures into the formula cells' cached values (see the module docstring)."""
-    tmp = Path(tempfile.mkstemp(suffix=".xlsx", dir=path.parent)[1])
+    # a fixed name beside the file being written (itself export_packet's ".<name>.part"): a process killed here
+    # leaves one file that the next export of the same name replaces, not a new random one each time
+    tmp = path.with_name(f"{path.name}.cache")
     try:
         with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
             for item in zin.infolist():
@@ -260,6 +273,13 @@ def _number(v: Decimal) -> str:
 
 
 def write_xlsx(doc: PrintDocument, out: Path) -> list[str]:
+    try:
+        return _write_xlsx(doc, out)
+    except TooLong as exc:
+        raise ExportError(str(exc)) from None
+
+
+def _write_xlsx(doc: PrintDocument, out: Path) -> list[str]:
     wb = Workbook()
     default = wb.active
     cached: dict[str, dict[str, Decimal | str]] = {}

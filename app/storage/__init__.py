@@ -12,7 +12,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from app.storage.errors import DatabaseCorrupt, DatabaseTooNew, StorageError
+from app.storage.errors import (
+    DatabaseCorrupt,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    PacketChanged,
+    PacketUnreadable,
+    StorageError,
+)
 from app.storage.location import default_db_path
 
 if TYPE_CHECKING:
@@ -24,7 +31,10 @@ __all__ = [
     "Database",
     "DatabaseCorrupt",
     "DatabaseTooNew",
+    "DatabaseUnreadable",
+    "PacketChanged",
     "PacketInfo",
+    "PacketUnreadable",
     "StorageError",
     "default_db_path",
     "open_database",

@@ -124,7 +124,7 @@ def field_values(cls: type, name: str, value: Any, where: str) -> dict[str, Any]
         return {name: text, f"{name}_type": tag}
     if not isinstance(value, str):
         raise StorageError(f"{where}：应为文字，不能保存{type(value).__name__}类型的值")
-    return {name: value}
+    return {name: rawvalues.check_text(value, where)}
 
 
 def has_pack_fields(cls: type) -> bool:
@@ -137,6 +137,8 @@ def pack_fields_json(own: Any, where: str) -> str:
     for key, value in own.items():
         if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, str | int | float | None):
             raise StorageError(f"{where}.{key}：不能保存{type(value).__name__}类型的值")
+        if isinstance(value, str):
+            rawvalues.check_text(value, f"{where}.{key}")
     return json.dumps(own, ensure_ascii=False)
 
 
@@ -185,6 +187,7 @@ def entry_items(obj: Any, prefix: str) -> list[tuple[str, Any]]:
             out += entry_items(value, path)
         elif isinstance(value, dict):
             for key, item in value.items():
+                _check_key(key, path)
                 if is_dataclass(item):
                     out += entry_items(item, f"{path}.{key}")
                 else:
@@ -192,6 +195,12 @@ def entry_items(obj: Any, prefix: str) -> list[tuple[str, Any]]:
         else:
             out.append((path, value))
     return out
+
+
+def _check_key(key: object, where: str) -> None:
+    """A table key becomes part of a stored path: one with "." or "[…]" could never be read back (issue 11)."""
+    if not isinstance(key, str) or not key.strip() or any(ch in key for ch in ".[]"):
+        raise StorageError(f"{where}：键名“{key}”无效（不能为空，也不能含有“.”“[”“]”），无法保存")
 
 
 def _put_entry(root: Any, rel: list[str], value: Any) -> None:
@@ -244,6 +253,7 @@ def _named_unit(packet: Packet) -> Unit:
     _check_type(packet.unit.name, str, "unit.name")
     if not packet.unit.name.strip():
         raise StorageError("数据包没有填写单位名称（预算部门名称），无法保存")
+    rawvalues.check_text(packet.unit.name, "unit.name")
     return packet.unit
 
 
@@ -276,10 +286,11 @@ def _write_header(s: Session, pid: int, packet: Packet) -> None:
     for key in ("unit_preparer", "unit_phone", "unit_head", "unit_date", "template", "template_version",
                 "catalogue", "notes", "scoring_kind"):
         _check_type(values[key], str, key)
+        rawvalues.check_text(values[key], key)
     k, k_type = rawvalues.encode(rule.k, "scoring_rule.k")
     values.update(scoring_k=k, scoring_k_type=k_type)
     try:
-        values["extra_json"] = json.dumps(packet.extra, ensure_ascii=False)
+        values["extra_json"] = rawvalues.check_text(json.dumps(packet.extra, ensure_ascii=False), "extra")
     except (TypeError, ValueError):
         raise StorageError("extra：含有无法保存的值") from None
     unit_row = ensure_unit(s, unit)
@@ -382,6 +393,7 @@ def _write_projects(s: Session, pid: int, packet: Packet) -> None:
         _check_type(project.funds, dict, f"{where}.funds")
         funds = []
         for key, row in project.funds.items():
+            _check_key(key, f"{where}.funds")
             _check_type(row, ProjectFunds, f"{where}.funds.{key}")
             funds.append({"project_id": project_id, "row_key": key, **item_values(row, f"{where}.funds.{key}")})
         _insert(s, ProjectFundsRow, funds)

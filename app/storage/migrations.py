@@ -61,13 +61,20 @@ def split_statements(sql: str) -> tuple[str, ...]:
 
 
 def upgrade(path: Path, from_version: int, to_version: int = SCHEMA_VERSION) -> None:
-    """Run migrations ``from_version+1 … to_version`` on the database file, each in its own transaction."""
+    """Run migrations ``from_version+1 … to_version`` on the database file, each in its own transaction.
+
+    Each transaction takes the write lock first and re-reads the version under it: two programs creating (or
+    upgrading) the same database at once run every migration exactly once, the second finds it done.
+    """
     conn = connect(path)
     try:
         for m in migrations():
             if from_version < m.version <= to_version:
-                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("BEGIN EXCLUSIVE")
                 try:
+                    if conn.execute("PRAGMA user_version").fetchone()[0] >= m.version:
+                        conn.execute("COMMIT")  # another program got here first
+                        continue
                     for stmt in m.statements:
                         conn.execute(stmt)
                     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")

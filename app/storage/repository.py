@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -40,7 +41,14 @@ from app.resources import resource_path
 from app.storage import backups, mapping, migrations, probe, rawvalues
 from app.storage.carryover import next_year
 from app.storage.engine import WRITE_OPTION, make_engine
-from app.storage.errors import DatabaseCorrupt, DatabaseTooNew, StorageError
+from app.storage.errors import (
+    DatabaseCorrupt,
+    DatabaseTooNew,
+    DatabaseUnreadable,
+    PacketChanged,
+    PacketUnreadable,
+    StorageError,
+)
 from app.storage.location import default_db_path
 from app.storage.models import (
     DRAFT,
@@ -92,8 +100,10 @@ def open_database(
         raise StorageError(f"{target} 是其他程序的数据库，不是PerfEval Desk的数据库；文件未作任何改动") from None
     except probe.Damaged as exc:
         raise DatabaseCorrupt(target, str(exc), backups.good_backups(target)) from None
+    except (probe.Unreadable, probe.Busy) as exc:
+        raise DatabaseUnreadable(target, str(exc)) from None
     except OSError as exc:
-        raise StorageError(f"无法读取数据库文件 {target}（{exc.strerror or exc}）") from None
+        raise DatabaseUnreadable(target, probe.describe_os_error(exc)) from None
     if state.version > SCHEMA_VERSION:
         raise DatabaseTooNew(target, state.version, SCHEMA_VERSION)
     kept: Path | None = None
@@ -105,29 +115,38 @@ def open_database(
                 kept = backups.copy_file(target, backups.backup_dir(target) / name)
             migrations.upgrade(target, state.version)
     except OSError as exc:
-        raise StorageError(f"无法创建或升级数据库文件 {target}（{exc.strerror or exc}）") from None
+        raise StorageError(f"无法创建或升级数据库文件 {target}（{probe.describe_os_error(exc)}）") from None
     except sqlite3.Error as exc:
         raise StorageError(f"无法创建或升级数据库文件 {target}（{exc}）") from None
+    backups.clean_temporary(target)  # what a killed process left (never the database's own -wal/-shm)
     db = Database(target, keep_backups=keep_backups)
     if kept is not None:
         db.upgraded_from, db.upgrade_backup = state.version, kept
-    with contextlib.suppress(OSError, sqlite3.Error, StorageError):
-        db.rotate_backups()  # a failed backup must not keep the clerk from working
+    try:
+        db.rotate_backups()
+    except (OSError, sqlite3.Error, StorageError) as exc:
+        # a failed backup must not keep the clerk from working, but it is said (the GUI shows backup_problem)
+        why = probe.describe_os_error(exc) if isinstance(exc, OSError) else str(exc)
+        db.backup_problem = f"今天的自动备份没有做成（{why}），数据本身未受影响；请检查磁盘空间或备份文件夹的权限"
     return db
 
 
 def restore_database(path: str | os.PathLike[str], backup: Path) -> None:
     """Replace a damaged database file (one :func:`open_database` refused) by a copy of ``backup``.
 
-    The damaged file is kept beside it as ``<name>.damaged-<time>``.
+    The one way a file is restored (the GUI's start-up dialog calls it too): staged and atomic, see
+    :func:`app.storage.backups.replace_damaged`.  The damaged file is kept beside it as ``<name>.damaged-<time>``;
+    on any failure (a full disk) the database file is left exactly as it was.
     """
     target = Path(path)
     if not probe.is_good_copy(backup, SCHEMA_VERSION):
         raise StorageError(f"{backup} 不是可用的备份（已损坏、不是本程序的数据库或版本过新）")
     try:
         backups.replace_damaged(target, backup)
-    except (OSError, sqlite3.Error) as exc:
-        raise StorageError(f"恢复失败：{exc}") from None
+    except OSError as exc:
+        raise StorageError(f"恢复失败（{probe.describe_os_error(exc)}），数据库文件未作改动") from None
+    except sqlite3.Error as exc:
+        raise StorageError(f"恢复失败（{exc}），数据库文件未作改动") from None
 
 
 class Database:
@@ -139,6 +158,10 @@ class Database:
         #: set when opening upgraded an older schema: its version and the copy made before (for a GUI notice)
         self.upgraded_from: int | None = None
         self.upgrade_backup: Path | None = None
+        #: set when today's automatic backup failed at opening: a Chinese sentence for the GUI/CLI to show
+        self.backup_problem: str | None = None
+        #: packet id → its updated_at as this object last loaded or wrote it (see :meth:`_touch`)
+        self._seen: dict[int, str] = {}
         self._engine: Engine = make_engine(path)
         self._writer: Engine = self._engine.execution_options(**{WRITE_OPTION: True})
 
@@ -163,6 +186,8 @@ class Database:
                 yield s
         except SQLAlchemyError as exc:
             raise StorageError(f"数据库操作失败（{_reason(exc)}），本次修改未保存") from None
+        except UnicodeEncodeError:  # the last line of defence: a lone surrogate no check above caught
+            raise StorageError("含有无效字符（不成对的Unicode代理项），无法保存；本次修改未保存") from None
 
     @contextlib.contextmanager
     def _raw(self) -> Iterator[sqlite3.Connection]:
@@ -194,10 +219,7 @@ class Database:
                 .join(UnitRow)
                 .order_by(UnitRow.name, PacketRow.year.desc())
             ).all()
-        return [
-            PacketInfo(r.id, r.name, r.year, r.status, r.template, dt.datetime.fromisoformat(r.updated_at))
-            for r in rows
-        ]
+        return [PacketInfo(r.id, r.name, r.year, r.status, r.template, _when(r.updated_at)) for r in rows]
 
     def list_units(self) -> list[Unit]:
         with self._session() as s:
@@ -208,9 +230,19 @@ class Database:
         with self._session() as s:
             return s.scalar(select(PacketRow.id).join(UnitRow).where(UnitRow.name == unit_name, PacketRow.year == year))
 
-    def load_packet(self, packet_id: int) -> Packet:
+    def load_packet(self, packet_id: int, *, track: bool = True) -> Packet:
+        """The whole packet; :class:`PacketUnreadable` (naming it) when a stored row cannot be made sense of.
+
+        ``track`` (for the copy an editor shows): remember the packet's modification stamp, so that an edit made
+        on this copy after another window or program changed the packet is refused (:class:`PacketChanged`,
+        see :meth:`apply_many`).  A read for printing or exporting passes ``track=False``: it must not make an
+        out-of-date editor look current."""
         with self._session() as s:
-            return self._load(s, packet_id)
+            packet = self._load(s, packet_id)
+            stamp = s.scalar(select(PacketRow.updated_at).where(PacketRow.id == packet_id))
+        if track and stamp is not None:
+            self._seen[packet_id] = stamp
+        return packet
 
     def library_indicators(self, level1: str | None = None) -> list[Indicator]:
         """指标库: 三级 indicators as last used (name, 年度指标值, 分值), optionally of one 一级."""
@@ -287,7 +319,8 @@ class Database:
         if status not in STATUSES:
             raise StorageError(f"状态应为{'、'.join(STATUSES)}之一，不能设为“{status}”")
         with self._session(write=True) as s:
-            self._touch(s, packet_id, status=status)
+            stamp = self._touch(s, packet_id, guard=False, status=status)  # a status names no row: always fine
+        self._saw(packet_id, stamp)
 
     def delete_packet(self, packet_id: int) -> None:
         with self._session(write=True) as s:
@@ -304,9 +337,14 @@ class Database:
         self.apply_many(packet_id, [edit])
 
     def apply_many(self, packet_id: int, edits: Sequence[Edit]) -> None:
-        """Store several edits (a pasted block) in one transaction: all or none."""
+        """Store several edits (a pasted block) in one transaction: all or none.
+
+        Edits address rows by position (``self_eval.indicators[3].score``), as the GUI shows them.  Positions are
+        only meaningful in the packet as this object last loaded or wrote it: when another window or program has
+        changed the packet since, the edit is refused with :class:`PacketChanged` instead of landing on whatever
+        row now sits at that position."""
         with self._session(write=True) as s:
-            self._touch(s, packet_id)
+            stamp = self._touch(s, packet_id, guard=True)
             slow: list[Edit] = []
             for edit in edits:
                 if slow or not (isinstance(edit, SetCell) and self._set_in_place(s, packet_id, edit)):
@@ -323,21 +361,41 @@ class Database:
                 for part in mapping.PARTS:
                     if part in touched:
                         mapping.write_part(s, packet_id, part, packet)
+        self._saw(packet_id, stamp)
 
-    def _touch(self, s: Session, packet_id: int, **values: Any) -> None:
-        done = s.execute(
+    def _touch(self, s: Session, packet_id: int, *, guard: bool, **values: Any) -> tuple[str, bool]:
+        """Stamp the packet as modified now; returns (new stamp, whether this object's view was current).
+
+        ``guard``: refuse (:class:`PacketChanged`) when the packet changed since this object last loaded or wrote
+        it.  The check runs inside the writing transaction (it holds the write lock), so no other program can
+        slip in between the check and the write."""
+        current = s.scalar(select(PacketRow.updated_at).where(PacketRow.id == packet_id))
+        if current is None:
+            raise StorageError(f"数据包（编号{packet_id}）不存在")
+        seen = self._seen.get(packet_id)
+        fresh = seen is None or seen == current
+        if guard and not fresh:
+            raise PacketChanged(packet_id, _packet_name(s, packet_id))
+        stamp = mapping.now_iso()
+        s.execute(
             update(PacketRow)
             .where(PacketRow.id == packet_id)
-            .values(updated_at=mapping.now_iso(), **values)
+            .values(updated_at=stamp, **values)
             .execution_options(synchronize_session=False)
         )
-        if done.rowcount != 1:  # type: ignore[attr-defined]
-            raise StorageError(f"数据包（编号{packet_id}）不存在")
+        return stamp, fresh
+
+    def _saw(self, packet_id: int, touched: tuple[str, bool]) -> None:
+        """After a committed write: this object's view is current again, if it was before the write."""
+        stamp, fresh = touched
+        if fresh and packet_id in self._seen:
+            self._seen[packet_id] = stamp
 
     def _set_in_place(self, s: Session, pid: int, edit: SetCell) -> bool:
         """A single cell: one UPDATE of its row.  False when the path needs the general (slower) way."""
         parts = parse_path(edit.path)
         if parts in (["notes"], ["template"], ["template_version"], ["catalogue"]) and isinstance(edit.new, str):
+            rawvalues.check_text(edit.new, edit.path)
             s.execute(
                 update(PacketRow)
                 .where(PacketRow.id == pid)
@@ -357,6 +415,8 @@ class Database:
         elif name not in mapping.scalar_fields(cls):
             if not (mapping.has_pack_fields(cls) and isinstance(edit.new, str | None) and name.isidentifier()):
                 return False
+            if isinstance(edit.new, str):
+                rawvalues.check_text(edit.new, edit.path)
             # a pack's own column (指标性质…): set that key inside the row's fields_json
             column = getattr(table, "fields_json")  # noqa: B009 - every item table has it (schema v3)
             values = {"fields_json": func.json_set(column, f'$."{name}"', edit.new)}
@@ -366,7 +426,12 @@ class Database:
         return bool(done.rowcount == 1)  # type: ignore[attr-defined]
 
     def _load(self, s: Session, packet_id: int) -> Packet:
-        packet = mapping.read_packet(s, packet_id)
+        try:
+            packet = mapping.read_packet(s, packet_id)
+        except (StorageError, SQLAlchemyError):
+            raise
+        except Exception as exc:  # a row this program cannot make sense of (damage, an older bug): name the packet
+            raise PacketUnreadable(packet_id, _packet_name(s, packet_id), _what_failed(exc)) from None
         if packet is None:
             raise StorageError(f"数据包（编号{packet_id}）不存在")
         return packet
@@ -393,8 +458,10 @@ class Database:
             raise StorageError(f"{src} 不是PerfEval Desk的备份文件") from None
         except probe.Damaged as exc:
             raise StorageError(f"备份文件 {src} 已损坏（{exc}），未恢复") from None
+        except (probe.Unreadable, probe.Busy) as exc:
+            raise StorageError(f"无法读取备份文件 {src}（{exc}），未恢复") from None
         except OSError as exc:
-            raise StorageError(f"无法读取备份文件 {src}（{exc.strerror or exc}）") from None
+            raise StorageError(f"无法读取备份文件 {src}（{probe.describe_os_error(exc)}），未恢复") from None
         if state.version > SCHEMA_VERSION:
             raise DatabaseTooNew(src, state.version, SCHEMA_VERSION)
         if state.version < 1:
@@ -402,7 +469,7 @@ class Database:
         safety = backups.backup_dir(self.path) / f"{self.path.stem}-before-restore-{backups.stamp()}.db"
         try:
             self.backup_to(safety)
-            staged = backups.copy_file(src, self.path.with_name(f".{self.path.name}.restoring"))
+            staged = backups.stage_file(src, self.path.parent)
             try:
                 if state.version < SCHEMA_VERSION:
                     migrations.upgrade(staged, state.version)
@@ -413,10 +480,10 @@ class Database:
                 finally:
                     source.close()
             finally:
-                staged.unlink(missing_ok=True)
-                for side in ("-wal", "-shm"):
-                    Path(f"{staged}{side}").unlink(missing_ok=True)
-        except (OSError, sqlite3.Error) as exc:
+                backups.unlink_with_sides(staged)
+        except OSError as exc:
+            raise StorageError(f"从 {src} 恢复失败（{probe.describe_os_error(exc)}），原数据未改动") from None
+        except sqlite3.Error as exc:
             raise StorageError(f"从 {src} 恢复失败（{exc}），原数据未改动") from None
 
     def rotate_backups(self) -> Path | None:
@@ -450,6 +517,34 @@ def _pack_of(packet: Packet) -> Pack:
         return registry.pack_for(packet)
     except registry.UnknownPack as exc:
         raise StorageError(f"“{packet.unit.name}”{packet.year}年度的材料使用的{exc}") from None
+
+
+def _when(stamp: str) -> dt.datetime:
+    """A stored ISO time; a garbled one must not keep the list of packets (and so the GUI) from showing."""
+    try:
+        when = dt.datetime.fromisoformat(stamp)
+    except (TypeError, ValueError):
+        return dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _packet_name(s: Session, packet_id: int) -> str:
+    """“单位 2024年度” for messages; never fails (it is called while reporting a failure)."""
+    try:
+        found = s.execute(
+            select(UnitRow.name, PacketRow.year).join(UnitRow).where(PacketRow.id == packet_id)
+        ).first()
+    except SQLAlchemyError:
+        found = None
+    return f"{found[0]} {found[1]}年度" if found else f"编号{packet_id}"
+
+
+def _what_failed(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return "附加数据不是有效的JSON"
+    if isinstance(exc, ValueError | TypeError | KeyError | AttributeError | IndexError):
+        return f"存储的内容与本程序的表格结构不符：{type(exc).__name__}: {str(exc)[:80]}"
+    return f"{type(exc).__name__}: {str(exc)[:80]}"
 
 
 def _remember_indicators(s: Session, packet: Packet) -> None:

@@ -385,6 +385,10 @@ class FormView(QTableView):
 
     def show_grid(self, model: GridModel) -> None:
         old = self.model()
+        if self.state() == QAbstractItemView.State.EditingState and self.hasFocus() is False:
+            # an editor still open while its edit rebuilds the grid: hand focus to the view first, so the editor's
+            # focus-out commit (a no-op: its value is in) reaches the view that owns it, not the next model
+            self.setFocus()
         self.clearSpans()
         self.setModel(model)
         if old is not None and old is not model:

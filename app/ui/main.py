@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import shutil
 import sys
 from pathlib import Path
 from types import TracebackType
@@ -74,16 +73,6 @@ def install_excepthook() -> None:
     sys.excepthook = hook
 
 
-def _restore_backup(path: Path, backup: Path) -> None:
-    """Put the damaged file aside (never delete it) and copy the backup in its place."""
-    stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    for suffix in ("", "-wal", "-shm", "-journal"):
-        damaged = Path(f"{path}{suffix}")
-        if damaged.exists():
-            damaged.rename(damaged.with_name(f"{damaged.name}.damaged-{stamp}"))
-    shutil.copy2(backup, path)
-
-
 def open_db_with_dialogs(path: Path | None) -> Database | None:
     from app.storage import (
         DatabaseCorrupt,
@@ -91,6 +80,7 @@ def open_db_with_dialogs(path: Path | None) -> Database | None:
         StorageError,
         default_db_path,
         open_database,
+        restore_database,
     )
 
     target = path or default_db_path()
@@ -112,7 +102,7 @@ def open_db_with_dialogs(path: Path | None) -> Database | None:
         )
         if answer == QMessageBox.StandardButton.Yes:
             try:
-                _restore_backup(Path(target), newest)
+                restore_database(target, newest)  # staged and atomic; the damaged file is kept aside
                 return open_database(target)
             except (StorageError, OSError) as again:
                 QMessageBox.critical(None, "恢复失败", f"用备份恢复没有成功：{again}")

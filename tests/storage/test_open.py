@@ -150,7 +150,7 @@ def test_integrity_failure_offers_the_newest_good_backup_and_restore_works(db_pa
     with open_database(db_path) as db:
         daily = db.rotate_backups() or next((db_path.parent / "backups").glob("*-daily-*.db"))
         pid = db.import_packet(seed(4))
-        newer = db.backup_to(db_path.parent / "backups" / "perfeval-manual.db")
+        newer = db.backup_to(db_path.parent / "backups")  # 备份到… that folder: perfeval-<time>.db
         os.utime(daily, (1_700_000_000, 1_700_000_000))
         db.apply(pid, SetCell("notes", "", "备份之后的修改"))
     junk = db_path.parent / "backups" / "perfeval-junk.db"
