@@ -11,10 +11,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from app.domain.cells import number_cells
 from app.domain.evaluate import evaluate
 from app.domain.model import Band, Packet, ScoringRule
 from app.domain.numbers import Kind, parse_number
+from app.domain.paths import get_or_blank
+from app.domain.plan import make_plan
+from app.domain.registry import pack_for
 from app.domain.package import PackageError
 from app.export import export_packet
 from app.export.document import build_document
@@ -29,14 +31,12 @@ def carried_numbers(packet: Packet) -> dict[str, Decimal | None]:
     doc = build_document(packet)
     formula_paths = {cell.path for part in doc.parts for _, _, cell in part.grid.cells() if cell.formula}
     out: dict[str, Decimal | None] = {}
-    for path, raw, kind in number_cells(packet):
+    for path, kind in make_plan(pack_for(packet), packet).inputs.items():
         if path.endswith(STATED) or path in formula_paths:
             continue
         if path.endswith(".score") and ".indicators[" not in path and packet.scoring_rule.kind != "manual":
             continue
-        if path.endswith(".prior") and path.split(".")[2] in ("procurement", "budget_adjustment"):
-            continue
-        out[path] = parse_number(raw, kind).value
+        out[path] = parse_number(get_or_blank(packet, path), kind).value
     return out
 
 
