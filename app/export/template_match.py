@@ -135,7 +135,8 @@ def template_regex(template: str, names: Iterable[str] = ()) -> re.Pattern[str]:
     out = []
     seen: set[str] = set()
     wanted = set(names) | {"year"}
-    for part in re.split(r"(\{[a-z_]+\})", unicodedata.normalize("NFKC", template)):
+    parts = [p for p in re.split(r"(\{[a-z_]+\})", unicodedata.normalize("NFKC", template)) if p.strip()]
+    for part in parts:
         if part.startswith("{") and part.endswith("}"):
             name = part[1:-1]
             body = r"\d{4}" if name in ("year", "prior_year") else r".+?" if name not in wanted else r"\S.*?"
@@ -146,7 +147,8 @@ def template_regex(template: str, names: Iterable[str] = ()) -> re.Pattern[str]:
                 out.append(f"(?:{body})")
         else:
             out.append(r"\s*".join(re.escape(ch) for ch in "".join(part.split())))
-    return re.compile(r"\s*".join(out) + "$" if out and out[-1].startswith("(?P") else r"\s*".join(out))
+    ends_in_value = bool(parts) and parts[-1].startswith("{")  # 填报单位：{unit}: the value runs to the end
+    return re.compile(r"\s*".join(out) + (r"\s*$" if ends_in_value else ""))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -14,10 +14,10 @@ import pytest
 from app.domain.evaluate import evaluate
 from app.domain.model import Band, Packet, ScoringRule
 from app.domain.numbers import Kind, parse_number
+from app.domain.package import PackageError
 from app.domain.paths import get_or_blank
 from app.domain.plan import make_plan
 from app.domain.registry import pack_for
-from app.domain.package import PackageError
 from app.export import export_packet
 from app.export.document import build_document
 from app.export.template_import import MAX_ROWS, read_template_file
