@@ -70,10 +70,14 @@ _ORDINAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _NUMBERING = re.compile(rf"^(?:{_ORDINAL}[、.．)]|\({_ORDINAL}\))")
 
 
+def compact(text: str) -> str:
+    """NFKC without any whitespace (full-width colons and brackets become ASCII)."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def key(text: str) -> str:
     """A label as compared: NFKC, no spaces, quotes or colons, without numbering (1、 (一)) or 其中."""
-    t = unicodedata.normalize("NFKC", text)
-    t = "".join(t.split()).translate(_QUOTES)
+    t = compact(text).translate(_QUOTES)
     t = _NUMBERING.sub("", t).lstrip(":")
     t = t.removeprefix("其中").lstrip(":")
     return t.replace(":", "")
@@ -139,8 +143,8 @@ def template_regex(template: str, names: Iterable[str] = ()) -> re.Pattern[str]:
     for part in parts:
         if part.startswith("{") and part.endswith("}"):
             name = part[1:-1]
-            body = r"\d{4}" if name in ("year", "prior_year") else r".+?" if name not in wanted else r"\S.*?"
-            if name in wanted and name not in seen and name.isidentifier():
+            body = r"\d{4}" if name in ("year", "prior_year") else r".+?"
+            if name in wanted and name not in seen:
                 seen.add(name)
                 out.append(f"(?P<{name}>{body})")
             else:
@@ -347,7 +351,6 @@ def read_workbook(sheets: list[_Sheet], packs: list[Pack], chosen: Pack | None) 
     if year is None:
         return None, [Problem("", "表头中找不到年度（如“2024年度…”）")]
     packet = Packet(year=year, template=pack.id, template_version=pack.version)
-    packet.basic.project_lines = []
     materialize(pack, packet)
     reader = _Reader(pack, packet)
     done: set[str] = set()
@@ -406,10 +409,13 @@ class _Input:
 
 
 def form_inputs(block: FormBlock) -> tuple[list[_Input], list[str]]:
-    """The readable cells of a printed form block, and every label/header text it prints."""
+    """The readable cells of a printed form block, and every label/header text it prints.
+
+    An input's heading is the header above it in its column, looking up past other inputs (a row of figures
+    under 年初预算数/全年预算数 and the rows below it); a label above ends the search."""
     inputs: list[_Input] = []
     texts: list[str] = []
-    prev: list[tuple[int, CellSpec]] = []
+    grid: list[list[tuple[int, CellSpec]]] = []
     for row in block.rows:
         if not _print(row.only):
             continue
@@ -424,13 +430,21 @@ def form_inputs(block: FormBlock) -> tuple[list[_Input], list[str]]:
                 texts.append(cell.text)
                 left = (col, cell.text)
             elif cell.role in ("input", "figure", "score"):
-                above = next((c for start, c in prev if start <= col < start + c.span), None)
-                inputs.append(_Input(cell, col, above.text if above is not None and above.role == "header" else "",
-                                     left[1] if left else "", left[0] if left else 0,
-                                     bool(placed[-2:-1]) and placed[-2][1].role in ("label", "header")))
+                adjacent = len(placed) > 1 and placed[-2][1].role in ("label", "header")
+                inputs.append(_Input(cell, col, _heading_above(grid, col), left[1] if left else "",
+                                     left[0] if left else 0, adjacent))
             col += cell.span
-        prev = placed
+        grid.append(placed)
     return inputs, texts
+
+
+def _heading_above(grid: list[list[tuple[int, CellSpec]]], col: int) -> str:
+    for placed in reversed(grid):
+        above = next((c for start, c in placed if start <= col < start + c.span), None)
+        if above is None or above.role in ("input", "figure", "score"):
+            continue
+        return above.text if above.role == "header" else ""
+    return ""
 
 
 class _Reader:
@@ -558,7 +572,7 @@ class _SheetReader:
         self.att = att
         self.prefix = prefix
         self.values = variables(reader.pack, reader.packet, n)
-        self.stops = self.stop_labels()
+        self.stops = self.stop_heads()
 
     def fill(self, text: str) -> str:
         return fill(text, self.values)
@@ -566,23 +580,17 @@ class _SheetReader:
     def label(self, text: str) -> Label:
         return Label(self.fill(text))
 
-    def stop_labels(self) -> list[Label]:
-        """Rows after the last block: footer signatures and notes (说明：…)."""
-        out = [Label(sig.label) for sig in self.att.footer]
+    def stop_heads(self) -> list[str]:
+        """What the rows after the last block start with: a signature (填表人：) or a note (说明：)."""
+        heads = [compact(sig.label) for sig in self.att.footer]
         for note in self.att.notes:
-            head = unicodedata.normalize("NFKC", note.text).split(":", 1)[0]
-            if head and len(head) <= 6:
-                out.append(Label(head))
-        return [lab for lab in out if lab]
+            head, colon, _ = compact(note.text).partition(":")
+            if colon and 0 < len(head) <= 6:
+                heads.append(head + ":")
+        return [h for h in heads if h]
 
     def is_stop(self, r: int) -> bool:
-        for _, v in self.view.strings(r):
-            k = key(v)
-            text = unicodedata.normalize("NFKC", v)
-            for lab in self.stops:
-                if k.startswith(lab.exact) or (":" in text and lab.level(text.split(":", 1)[0])):
-                    return True
-        return False
+        return any(compact(v).startswith(h) for _, v in self.view.strings(r) for h in self.stops)
 
     # -- regions -------------------------------------------------------------------------------------
     def read(self) -> None:
@@ -864,7 +872,9 @@ class _SheetReader:
         items: list[str] = []
         last = hr
         for r in range(hr + 1, region.rows.stop):
-            if not self.view.cells(r) or self.is_stop(r):
+            if self.is_stop(r):
+                break
+            if not self.view.cells(r):
                 continue
             if sum(1 for lab in labels if self.view.matches_any(r, [lab])) >= 2:
                 continue  # the heading again
