@@ -20,6 +20,7 @@ clerk's stated figure and is kept, so that the check can compare it with the com
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import typing
@@ -46,7 +47,7 @@ from app.domain.packs import (
     TextBlock,
     fill,
 )
-from app.domain.paths import PathError, get_or_blank, get_value, parse_path, set_value
+from app.domain.paths import PathError, get_or_blank, get_value, is_pack_field, parse_path, set_value
 from app.domain.plan import Plan, make_plan, resolve, table_cell, variables
 from app.domain.shape import ensure, materialize
 
@@ -70,11 +71,13 @@ _ORDINAL = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})"
 _NUMBERING = re.compile(rf"^(?:{_ORDINAL}[、.．)]|\({_ORDINAL}\))")
 
 
+@functools.lru_cache(maxsize=16384)
 def compact(text: str) -> str:
     """NFKC without any whitespace (full-width colons and brackets become ASCII)."""
     return "".join(unicodedata.normalize("NFKC", text).split())
 
 
+@functools.lru_cache(maxsize=16384)
 def key(text: str) -> str:
     """A label as compared: NFKC, no spaces, quotes or colons, without numbering (1、 (一)) or 其中."""
     t = compact(text).translate(_QUOTES)
@@ -83,6 +86,7 @@ def key(text: str) -> str:
     return t.replace(":", "")
 
 
+@functools.lru_cache(maxsize=16384)
 def loose(text: str) -> str:
     """A label with what varies between printings removed: bracketed notes ((万元), (50分)), years (2024年),
     “、单位” after 部门, enumeration commas."""
@@ -174,13 +178,14 @@ class _View:
         for cells in rows.values():
             cells.sort(key=lambda cv: cv[0])
         self.rows = rows
+        self.texts = {r: [(c, v) for c, v in cells if isinstance(v, str)] for r, cells in rows.items()}
         self.last = max(rows, default=0)
 
     def cells(self, r: int) -> list[tuple[int, Any]]:
         return self.rows.get(r, [])
 
     def strings(self, r: int) -> list[tuple[int, str]]:
-        return [(c, v) for c, v in self.cells(r) if isinstance(v, str)]
+        return self.texts.get(r, [])
 
     def text(self, r: int, c: int) -> str:
         return self.sheet.text(r, c)
@@ -196,14 +201,12 @@ class _View:
         if not any(p.place == place and p.message == message for p in self.sheet.problems):
             self.sheet.problems.append(Problem(place, message))
 
-    def find(self, label: Label, rows: range, *, suffix: bool = False, inline: bool = False,
-             cols: range | None = None) -> tuple[int, int, str | None] | None:
+    def find(self, label: Label, rows: range, *, suffix: bool = False,
+             inline: bool = False) -> tuple[int, int, str | None] | None:
         """The best-matching cell of ``rows`` (first of the best level): (row, column, inline value)."""
         best: tuple[int, int, int, str | None] | None = None
         for r in rows:
             for c, v in self.strings(r):
-                if cols is not None and c not in cols:
-                    continue
                 lv = label.level(v, suffix=suffix)
                 value = None
                 if not lv and inline:
@@ -455,11 +458,21 @@ class _Reader:
         self.packet = packet
         self.unit_lines: list[tuple[_View, Attachment]] = []
         self.plan: Plan = make_plan(pack, packet)
+        self.items: dict[str, Any] = {}  # path → the list items read so far
 
     # -- storing -------------------------------------------------------------------------------------
     def put(self, path: str, value: Raw) -> None:
         """Store a cell; blank cells and cells already filled from an earlier sheet are left alone."""
         if value is None or (isinstance(value, str) and not value.strip()):
+            return
+        head, _, name = path.rpartition(".")
+        item = self.items.get(head)
+        if item is not None and "[" not in name:  # a column of an item just read (no path walk)
+            if is_pack_field(item, name):
+                if item.fields.get(name) in (None, ""):
+                    item.fields[name] = value
+            elif getattr(item, name, None) in (None, ""):
+                setattr(item, name, value)
             return
         try:
             ensure(self.packet, path)
@@ -492,7 +505,9 @@ class _Reader:
             if hasattr(item, attr):
                 setattr(item, attr, text)
         items.append(item)
-        return f"{list_path}[{len(items) - 1}]"
+        path = f"{list_path}[{len(items) - 1}]"
+        self.items[path] = item
+        return path
 
     # -- a sheet -------------------------------------------------------------------------------------
     def sheet(self, view: _View, att: Attachment) -> None:
@@ -510,17 +525,20 @@ class _Reader:
     def finish(self) -> None:
         """What only the whole workbook tells: the unit from a 填报单位 line, the indicator catalogue."""
         if not self.packet.unit.name.strip():
-            for view, att in self.unit_lines:
-                if "{unit}" not in att.unit_line:
-                    continue
-                pattern = template_regex(att.unit_line, ("unit",))
-                for r in sorted(view.rows)[:TITLE_ROWS]:
-                    for _, v in view.strings(r):
-                        m = pattern.search(unicodedata.normalize("NFKC", v))
-                        if m and m.group("unit").strip():
-                            self.packet.unit.name = m.group("unit").strip()
-                            return
+            self.packet.unit.name = self.unit_from_lines()
         self.packet.catalogue = self.catalogue()
+
+    def unit_from_lines(self) -> str:
+        for view, att in self.unit_lines:
+            if "{unit}" not in att.unit_line:
+                continue
+            pattern = template_regex(att.unit_line, ("unit",))
+            for r in sorted(view.rows)[:TITLE_ROWS]:
+                for _, v in view.strings(r):
+                    m = pattern.search(unicodedata.normalize("NFKC", v))
+                    if m and m.group("unit").strip():
+                        return m.group("unit").strip()
+        return ""
 
     def catalogue(self) -> str:
         """The catalogue whose 一级 names cover the indicators' best ("" when that is the pack's first)."""
@@ -544,9 +562,13 @@ def _item_type(packet: Packet, list_path: str) -> type | None:
         return None
     if not is_dataclass(parent) or not isinstance(parts[-1], str):
         return None
-    hint = typing.get_type_hints(type(parent), vars(model)).get(parts[-1])
-    args = typing.get_args(hint)
+    args = typing.get_args(_hints(type(parent)).get(parts[-1]))
     return args[0] if args and isinstance(args[0], type) and is_dataclass(args[0]) else None
+
+
+@functools.cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls, vars(model))
 
 
 def _join(parts: list[str | int]) -> str:
