@@ -560,9 +560,10 @@ def _item_type(packet: Packet, list_path: str) -> type | None:
         parent = get_value(packet, _join(parts[:-1])) if len(parts) > 1 else packet
     except PathError:
         return None
-    if not is_dataclass(parent) or not isinstance(parts[-1], str):
+    if not is_dataclass(parent) or isinstance(parent, type) or not isinstance(parts[-1], str):
         return None
-    args = typing.get_args(_hints(type(parent)).get(parts[-1]))
+    owner: type = type(parent)
+    args = typing.get_args(_hints(owner).get(parts[-1]))
     return args[0] if args and isinstance(args[0], type) and is_dataclass(args[0]) else None
 
 
