@@ -283,7 +283,8 @@ def _chosen_pack(settings: dict[str, str]) -> tuple[Pack | None, str, list[Probl
         return None, "", []
     pack_id, catalogue, problem = registry.resolve_template(name)
     if problem is not None:
-        return None, "", [Problem("", f"文件使用的{problem.message}")]
+        known = "、".join(registry.default().ids()) or "无"
+        return None, "", [Problem("", f"此文件按模板“{pack_id}”填写，本机没有这个模板（已有的模板：{known}）")]
     return registry.default().get(pack_id, settings.get("template_version", "")), catalogue, []
 
 

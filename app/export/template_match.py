@@ -932,7 +932,7 @@ class _SheetReader:
                     continue
                 for name in names:
                     raw = (m.group(name) or "").strip()
-                    value: Raw = int(raw) if raw.isdigit() else raw
+                    value: Raw = int(raw) if raw.isdecimal() else raw
                     if not raw:
                         continue
                     self.set_variable(name, value, list_path, count)

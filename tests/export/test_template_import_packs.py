@@ -14,7 +14,7 @@ from openpyxl.packaging.custom import CustomPropertyList
 
 from app.domain import registry
 from app.domain.evaluate import evaluate
-from app.domain.model import FundRow, Indicator, Packet, Project, Unit
+from app.domain.model import Band, FundRow, Indicator, Packet, Project, ScoringRule, Unit
 from app.domain.shape import materialize
 from app.export import export_packet
 from app.export.template_import import read_template, read_template_file
@@ -263,3 +263,18 @@ def test_label_variants_of_hand_filled_templates(tmp_path: Path) -> None:
     assert back.self_eval.spending["project"] == packet.self_eval.spending["project"]
     assert back.self_eval.indicators[0].level1_weight == "50"
     assert carried_numbers(back) == carried_numbers(packet)
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [ScoringRule("deduct_per_point", k="0.5"), ScoringRule("bands", bands=[Band("95%", "1"), Band("80%", "0.5")]),
+     ScoringRule("proportional")],
+)
+def test_scoring_rule_from_the_formula_without_properties(rule: ScoringRule, tmp_path: Path) -> None:
+    """A copy that lost the file properties still tells the rule by its 得分 formula."""
+    packet = seed_packet("seed_001")
+    packet.scoring_rule = rule
+    out = export_packet(packet, "xlsx", tmp_path / "r.xlsx", draft=True)
+    back = read_template_file(without_properties(out, tmp_path / "bare.xlsx"))
+    assert back.scoring_rule == rule
+    assert evaluate(back).computed.as_text() == evaluate(packet).computed.as_text()
