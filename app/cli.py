@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("app.commands.export", "导出可打印的材料（PDF/Excel/Word）或数据包"),
     "import": ("app.commands.importing", "把数据包或填好的官方模板导入本地数据库"),
     "list": ("app.commands.listing", "列出本地数据库中的单位和年度"),
+    "templates": ("app.commands.templates", "列出可用的模板（各省、财政部的表格）"),
 }
 
 
@@ -52,6 +53,15 @@ def _utf8_streams() -> None:
                 reconfigure(encoding="utf-8", errors="replace")
 
 
+def _user_templates() -> None:
+    """Packs the clerk (or the province's IT office) put in the user data folder's ``templates/``."""
+    from app.domain import registry
+    from app.storage.location import user_templates_dir
+
+    with contextlib.suppress(OSError):
+        registry.add_folder(user_templates_dir())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _utf8_streams()
     args_list = list(sys.argv[1:] if argv is None else argv)
@@ -59,6 +69,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     if args.db:
         os.environ["PERFEVAL_DB"] = args.db
+    _user_templates()
     try:
         if args.command is None:
             from app.ui.main import run_gui  # Qt only for the GUI

@@ -19,3 +19,20 @@ STANDARD: Catalogue = PACK.catalogues[0]
 def blank(year: int = 2024) -> Packet:
     """A packet with every row of the hunan-dept forms present and empty."""
     return materialize(PACK, Packet(year=year))
+
+
+def printed_labels(packet: Packet) -> list[str]:
+    """Every heading, label, title and signature label the forms print for ``packet`` (from the pack)."""
+    from app.domain.layout import layout
+    from app.domain.packs import fill
+    from app.domain.plan import variables
+
+    out: list[str] = []
+    for sheet in layout(PACK, packet):
+        out.append(sheet.title)
+        out += [c.text for _, _, c in sheet.cells() if c.role in ("header", "label") and c.text.strip()]
+        out += [label for label, _ in sheet.footer]
+    if PACK.report is not None:
+        values = variables(PACK, packet)
+        out += [PACK.report.unit_line, fill(PACK.report.title, values)]
+    return out

@@ -8,7 +8,7 @@ import sys
 
 from app.cli import EXIT_ISSUES, EXIT_OK
 from app.commands.common import load_packet
-from app.domain.evaluate import REQUIRED_KEYS, Evaluation, evaluate
+from app.domain.evaluate import Evaluation, evaluate
 
 #: Chinese names of the figures printed in the human-readable table.
 FIGURE_NAMES: dict[str, str] = {
@@ -22,10 +22,6 @@ FIGURE_NAMES: dict[str, str] = {
     "basic.funds.projects.prior": "附件1 项目支出（上年决算数）",
     "basic.funds.projects.budget": "附件1 项目支出（本年预算数）",
     "basic.funds.projects.actual": "附件1 项目支出（本年决算数）",
-    "self_eval.execution_rate": "附件2 执行率",
-    "self_eval.execution_score": "附件2 执行率得分",
-    "self_eval.weight_total": "附件2 分值合计",
-    "self_eval.total_score": "附件2 总分",
 }
 
 
@@ -46,13 +42,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def render_table(unit: str, year: int, result: Evaluation, n_projects: int) -> str:
-    lines = [f"{unit or '（未填单位名称）'}  {year}年度", "", "计算结果："]
-    keys = list(REQUIRED_KEYS)
-    for n in range(n_projects):
-        keys += [f"projects[{n}].execution_rate", f"projects[{n}].total_score"]
-    width = max(_width(FIGURE_NAMES.get(k, k)) for k in keys)
+    pack = result.pack
+    lines = [f"{unit or '（未填单位名称）'}  {year}年度", f"模板：{pack.name}（{pack.id} 第{pack.version}版）", "",
+             "计算结果："]
+    keys = result.summary_keys(n_projects)
+    width = max((_width(_figure_name(result, k)) for k in keys), default=0)
     for key in keys:
-        name = FIGURE_NAMES.get(key) or _project_name(key)
+        name = _figure_name(result, key)
         lines.append(f"  {name}{' ' * (width - _width(name))}  {result.computed.text(key)}")
     errors, warnings = len(result.errors), len(result.warnings)
     lines += ["", f"审核结果：{errors}个错误，{warnings}个提示"]
@@ -63,10 +59,19 @@ def render_table(unit: str, year: int, result: Evaluation, n_projects: int) -> s
     return "\n".join(lines) + "\n"
 
 
-def _project_name(key: str) -> str:
-    n = int(key[len("projects[") : key.index("]")])
-    what = "执行率" if key.endswith("execution_rate") else "总分"
-    return f"附件3 项目{n + 1} {what}"
+_SCORECARD_FIGURES = {"execution_rate": "执行率", "execution_score": "执行率得分", "weight_total": "分值合计",
+                      "total_score": "总分"}
+
+
+def _figure_name(result: Evaluation, key: str) -> str:
+    """附件1 “三公”经费（本年决算数）, 附件2 总分, 附件3“项目” 执行率: the pack names its forms."""
+    if key in FIGURE_NAMES and key.startswith("basic."):
+        return FIGURE_NAMES[key]
+    prefix, _, name = key.rpartition(".")
+    sp = next((x for x in result.plan.scorecards if x.prefix == prefix), None)
+    if sp is not None and name in _SCORECARD_FIGURES:
+        return f"{sp.where}{_SCORECARD_FIGURES[name]}"
+    return FIGURE_NAMES.get(key, key)
 
 
 def _width(text: str) -> int:

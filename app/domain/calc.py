@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.domain.cells import Cells
+from app.domain.model import Indicator, Packet
 from app.domain.numbers import Kind, format_value
 from app.domain.plan import Plan, ScorePlan
 from app.domain.scoring import suggested_score
@@ -77,7 +78,7 @@ def ratio(numerator: Decimal | None, denominator: Decimal | None) -> Decimal | N
     return numerator / denominator
 
 
-def compute(plan: Plan, cells: Cells) -> Computed:
+def compute(plan: Plan, cells: Cells, packet: Packet) -> Computed:
     out = Computed()
     memo: dict[str, Decimal | None] = {}
 
@@ -93,12 +94,12 @@ def compute(plan: Plan, cells: Cells) -> Computed:
     for key, fig in plan.figures.items():
         out.put(key, value(key), fig.kind)
     for sp in plan.scorecards:
-        totals = indicator_totals(sp, cells, value)
+        totals = indicator_totals(sp, sp.items(packet), cells, value)
         out.indicator_totals[sp.prefix] = totals
         for group in totals.groups:
             out.put(f"{sp.prefix}.indicators.{group.name}.weight_sum", group.weight_sum, Kind.SCORE)
             out.put(f"{sp.prefix}.indicators.{group.name}.score_sum", group.score_sum, Kind.SCORE)
-        for i, ind in enumerate(sp.indicators if sp.card.suggest else ()):
+        for i, ind in enumerate(sp.items(packet) if sp.card.suggest else ()):
             p = f"{sp.path(sp.card.indicators)}[{i}]"
             suggestion = suggested_score(ind.fields.get("nature"), ind.fields.get("value"), ind.actual,
                                          value(f"{p}.weight"))
@@ -106,13 +107,15 @@ def compute(plan: Plan, cells: Cells) -> Computed:
     return out
 
 
-def indicator_totals(sp: ScorePlan, cells: Cells, value: Callable[[str], Decimal | None]) -> IndicatorTotals:
+def indicator_totals(
+    sp: ScorePlan, indicators: list[Indicator], cells: Cells, value: Callable[[str], Decimal | None]
+) -> IndicatorTotals:
     """Σ分值 and Σ得分 of the whole table and of every group that carries a weight in its label."""
     list_path = sp.path(sp.card.indicators)
     groups: dict[tuple[str, ...], Group] = {}
     any_weight = any_score = False
     weight_sum = score_sum = ZERO
-    for i, ind in enumerate(sp.indicators):
+    for i, ind in enumerate(indicators):
         p = f"{list_path}[{i}]"
         w = value(f"{p}.weight")
         s = value(f"{p}.score")

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.domain.model import Packet
 from app.domain.numbers import Kind, Parsed, Raw, parse_number
-from app.domain.paths import get_or_blank
+from app.domain.paths import get_parts
 from app.domain.plan import Plan
+
+#: parsed cells by (type, text, kind): an evaluation per keystroke re-reads hundreds of unchanged cells
+_PARSED: dict[tuple[type, Raw, Kind], Parsed] = {}
+_PARSED_SIZE = 20_000
+
+
+def parse_cached(raw: Raw, kind: Kind) -> Parsed:
+    key = (type(raw), raw, kind)  # the type keeps True apart from 1
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        if len(_PARSED) >= _PARSED_SIZE:
+            _PARSED.clear()
+        parsed = _PARSED[key] = parse_number(raw, kind)
+    return parsed
 
 
 @dataclass
@@ -22,11 +37,11 @@ class Cells:
     @classmethod
     def of(cls, packet: Packet, plan: Plan) -> Cells:
         cells = cls()
-        for path, kind in plan.inputs.items():
-            raw = get_or_blank(packet, path)
-            if isinstance(raw, dict | list) or (raw is not None and not isinstance(raw, str | int | float)):
-                raw = None  # a structure where a figure belongs: the package reader reports it
-            cells.parsed[path] = parse_number(raw, kind)
+        for path, kind, parts in plan.accessors():
+            raw = get_parts(packet, parts)
+            if raw is not None and (isinstance(raw, bool) or not isinstance(raw, str | int | float)):
+                raw = None if not isinstance(raw, bool) else raw  # a structure where a figure belongs
+            cells.parsed[path] = parse_cached(raw, kind)
             cells.kinds[path] = kind
             cells.raws[path] = raw
         return cells
@@ -41,3 +56,14 @@ class Cells:
         """The cell as the clerk typed it, for quoting in messages."""
         raw = self.raws.get(path)
         return "" if raw is None else str(raw).strip()
+
+
+def number_cells(packet: Packet, plan: Plan | None = None) -> Iterator[tuple[str, Raw, Kind]]:
+    """(path, raw, kind) of every number cell of ``packet`` on its pack, in form order."""
+    if plan is None:
+        from app.domain.plan import make_plan
+        from app.domain.registry import pack_for
+
+        plan = make_plan(pack_for(packet), packet)
+    for path, kind, parts in plan.accessors():
+        yield path, get_parts(packet, parts), kind

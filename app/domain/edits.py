@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.domain.model import Packet
-from app.domain.paths import get_value, set_value
+from app.domain.paths import get_or_blank, get_value, set_value
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,9 @@ Edit = SetCell | InsertItem | RemoveItem
 
 
 def set_cell(packet: Packet, path: str, new: Any) -> SetCell:
-    """The edit that sets ``path`` to ``new`` (records the current value as ``old``)."""
-    return SetCell(path, copy.deepcopy(get_value(packet, path)), new)
+    """The edit that sets ``path`` to ``new`` (records the current value as ``old``; a cell the packet does not
+    hold yet, such as a pack's new row, was blank)."""
+    return SetCell(path, copy.deepcopy(get_or_blank(packet, path)), new)
 
 
 def insert_item(packet: Packet, list_path: str, index: int, item: Any) -> InsertItem:

@@ -89,5 +89,5 @@ def evaluate(packet: Packet, pack: Pack | None = None) -> Evaluation:
         pack = pack_for(packet)
     plan = make_plan(pack, packet)
     cells = Cells.of(packet, plan)
-    computed = compute(plan, cells)
+    computed = compute(plan, cells, packet)
     return Evaluation(cells, computed, check(packet, plan, cells, computed), plan)

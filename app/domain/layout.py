@@ -217,7 +217,8 @@ class _Layout:
             text = str(get_or_blank(self.packet, note.path) or "").strip() if note.path else ""
             s.notes.append(text or self.fill(note.text))
         for sig in att.footer:
-            value = str(get_or_blank(self.packet, sig.path) or "").strip() if sig.path else ""
+            path = resolve(sig.path, self.prefix) if sig.path else ""
+            value = str(get_or_blank(self.packet, path) or "").strip() if path else ""
             s.footer.append((sig.label, date_text(value) if sig.date else value))
         return s
 
@@ -363,7 +364,8 @@ class _Layout:
         inds: list[Indicator] = items if isinstance(items, list) else []
         sp = next((x for x in self.plan.scorecards if x.path(x.card.indicators) == list_path), None)
         shown = list(range(len(inds))) if self.screen else self.printed(inds, block)
-        out = [_Row([SheetCell("header", self.fill(c.label), colspan=c.span) for c in block.columns])]
+        # the column headings are printed again on every continuation page of a long indicator table
+        out = [_Row([SheetCell("header", self.fill(c.label), colspan=c.span) for c in block.columns], repeat=True)]
         groups: dict[tuple[str, int], tuple[int, ...]] = {}
         if block.shape == "tree":
             for level in ("level1", "level2"):

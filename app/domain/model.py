@@ -16,7 +16,7 @@ from app.domain.numbers import Raw
 #: The template pack a packet is filled on when a package names none (contract.md).
 DEFAULT_TEMPLATE = "hunan-dept"
 #: Old ``template`` values: hunan-dept with that indicator catalogue.
-CATALOGUE_ALIASES: dict[str, str] = {"standard": "standard", "cost_level1": "cost_level1"}
+CATALOGUE_ALIASES: dict[str, str] = {"standard": "", "cost_level1": "cost_level1"}  # "" = the pack's first
 
 
 def Fields() -> dict[str, Raw]:

@@ -103,6 +103,8 @@ class Column:
     paragraph: bool = False
     required: bool = False
     choices: tuple[str, ...] = ()
+    #: table columns: next year's packet starts this column with this year's ``carry_from`` (上年决算数 ← 决算数)
+    carry_from: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,10 @@ class Lines:
     list: str  # basic.project_lines
     sublist: str = ""  # lines (named sub-rows of a line; the line is then their sum)
     name: str = "name"
+    add: str = ""  # the GUI's button that adds a line (添加项目支出行) …
+    new: Mapping[str, Any] = field(default_factory=dict)  # … and what a new line holds
+    add_sub: str = ""  # 添加专项明细
+    new_sub: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -159,6 +165,7 @@ class ListBlock:
     tall: bool = False
     only: str = ""
     name: str = ""  # how messages name a row's figures: 楼堂馆所（规模控制率）
+    add: str = ""  # the GUI's button that adds an item (添加目标)
 
 
 @dataclass(frozen=True)
@@ -704,6 +711,7 @@ class _Reader:
             paragraph=self.flag(d, "paragraph", place),
             required=self.flag(d, "required", place),
             choices=self.strings(d, "choices", place),
+            carry_from=self.text(d, "carry_from", place),
         )
 
     def block(self, doc: Any, place: str) -> Block:
@@ -733,10 +741,11 @@ class _Reader:
                 lines = None
                 if rd.get("lines") is not None:
                     ld = self.obj(rd["lines"], _at(where, "lines"))
-                    lines = Lines(self.path(self.text(ld, "list", _at(where, "lines"), required=True),
-                                            _at(where, "lines.list")),
-                                  self.text(ld, "sublist", _at(where, "lines")),
-                                  self.text(ld, "name", _at(where, "lines"), default="name"))
+                    lw = _at(where, "lines")
+                    lines = Lines(self.path(self.text(ld, "list", lw, required=True), _at(lw, "list")),
+                                  self.text(ld, "sublist", lw), self.text(ld, "name", lw, default="name"),
+                                  self.text(ld, "add", lw), self.obj(ld.get("new", {}), _at(lw, "new")),
+                                  self.text(ld, "add_sub", lw), self.obj(ld.get("new_sub", {}), _at(lw, "new_sub")))
                 rows_.append(Row(
                     key=self.text(rd, "key", where, required=True),
                     label=self.text(rd, "label", where),
@@ -756,7 +765,7 @@ class _Reader:
                             for i, c in enumerate(self.lst(d.get("columns"), _at(place, "columns"))))
             return ListBlock(side, self.path(self.text(d, "list", place, required=True), _at(place, "list")), columns,
                              self.integer(d, "min_rows", place, 0, 0, 20), self.text(d, "hint", place),
-                             self.flag(d, "tall", place), only, self.text(d, "name", place))
+                             self.flag(d, "tall", place), only, self.text(d, "name", place), self.text(d, "add", place))
         if kind == "indicators":
             columns = tuple(self.column(c, f"{place}.columns[{i}]")
                             for i, c in enumerate(self.lst(d.get("columns"), _at(place, "columns"))))

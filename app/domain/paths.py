@@ -72,14 +72,40 @@ def _step(obj: Any, part: str | int, path: str) -> Any:
 
 
 def is_pack_field(obj: Any, name: str) -> bool:
-    """Whether ``name`` on ``obj`` lives in its ``fields`` (a pack's own column), not in an attribute."""
-    return is_dataclass(obj) and name not in _names(obj) and "fields" in _names(obj)
+    """Whether ``name`` on ``obj`` is one of its ``fields`` (a pack's own column that the packet holds: read
+    from a package, or made by :func:`app.domain.shape.materialize`), not an attribute."""
+    if not is_dataclass(obj) or name in _names(obj) or "fields" not in _names(obj):
+        return False
+    own = getattr(obj, "fields", None)
+    return isinstance(own, dict) and name in own
 
 
 def get_value(root: Any, path: str) -> Any:
     obj = root
     for part in parse_path(path):
         obj = _step(obj, part, path)
+    return obj
+
+
+def get_parts(root: Any, parts: tuple[str | int, ...]) -> Any:
+    """The value at already parsed ``parts``, or None where the packet has no such cell (the fast way for the
+    hundreds of cells an evaluation reads)."""
+    obj = root
+    for part in parts:
+        try:
+            if isinstance(obj, dict | list):
+                obj = obj[part]  # type: ignore[index]
+                continue
+            names = _names(obj) if is_dataclass(obj) else frozenset()
+            if part in names:
+                obj = getattr(obj, str(part))
+                continue
+            own = getattr(obj, "fields", None)
+            if not isinstance(own, dict) or part not in own:
+                return None
+            obj = own[part]
+        except (IndexError, KeyError, TypeError):
+            return None
     return obj
 
 
@@ -92,7 +118,8 @@ def get_or_blank(root: Any, path: str) -> Any:
 
 
 def set_value(root: Any, path: str, value: Any) -> Any:
-    """Set the cell at ``path``; returns the previous value (for undo)."""
+    """Set the cell at ``path``; returns the previous value (for undo).  The packet must hold the cell: a row a
+    template pack declares is created by :func:`app.domain.shape.materialize`, never by a stray path."""
     parts = parse_path(path)
     parent = root
     for part in parts[:-1]:
@@ -110,3 +137,35 @@ def set_value(root: Any, path: str, value: Any) -> Any:
     else:
         setattr(parent, last, value)
     return old
+
+
+_HINTS: dict[type, dict[str, Any]] = {}
+
+
+def _dict_value_type(owner: Any, name: str) -> Any:
+    """The declared value type of dict field ``name`` of dataclass ``owner`` (FundRow for Basic.funds)."""
+    import typing
+
+    import app.domain.model as model
+
+    cls = type(owner)
+    if cls not in _HINTS:
+        _HINTS[cls] = typing.get_type_hints(cls, vars(model))
+    args = typing.get_args(_HINTS[cls].get(name))
+    return args[1] if len(args) == 2 else None
+
+
+def ensure_parts(root: Any, parts: list[str | int]) -> None:
+    """Create the missing dict rows on the way to ``parts`` (a dataclass row, or None for a cell)."""
+    obj, owner, name = root, None, ""
+    for part in parts[:-1]:
+        if isinstance(obj, dict) and isinstance(part, str) and part not in obj:
+            tp = _dict_value_type(owner, name) if owner is not None else None
+            obj[part] = tp() if isinstance(tp, type) and is_dataclass(tp) else None
+        try:
+            nxt = _step(obj, part, "")
+        except PathError:
+            return
+        if is_dataclass(obj):
+            owner, name = obj, str(part)
+        obj = nxt

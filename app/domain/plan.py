@@ -30,7 +30,7 @@ from app.domain.packs import (
     TableBlock,
     fill,
 )
-from app.domain.paths import get_or_blank
+from app.domain.paths import get_or_blank, parse_path
 from app.domain.scoring import ExecutionRule, IndicatorRule, rule_for
 
 ONE = Decimal(1)
@@ -148,9 +148,14 @@ class ScorePlan:
     attachment: Attachment
     card: Scorecard
     rule: ExecutionRule
-    indicators: list[Indicator]
+    count: int  # indicator rows when the plan was made (the plan is cached per packet shape)
     block: IndicatorBlock
     indicator_rule: IndicatorRule
+
+    def items(self, packet: Packet) -> list[Indicator]:
+        """The indicator rows of this scorecard in ``packet``."""
+        items = get_or_blank(packet, self.path(self.card.indicators))
+        return items if isinstance(items, list) else []
 
     def key(self, name: str) -> str:
         return f"{self.prefix}.{name}"
@@ -179,6 +184,14 @@ class Plan:
     scorecards: list[ScorePlan] = field(default_factory=list)
     #: (path, Chinese name) of each number cell, where the form names it (messages)
     names: dict[str, str] = field(default_factory=dict)
+
+    _accessors: list[tuple[str, Kind, tuple[str | int, ...]]] | None = None
+
+    def accessors(self) -> list[tuple[str, Kind, tuple[str | int, ...]]]:
+        """(path, kind, parsed path) of every number cell, parsed once per plan."""
+        if self._accessors is None:
+            self._accessors = [(path, kind, tuple(parse_path(path))) for path, kind in self.inputs.items()]
+        return self._accessors
 
     def put(self, fig: Figure) -> None:
         self.figures[fig.key] = fig
@@ -227,8 +240,53 @@ def variables(pack: Pack, packet: Packet, n: int | None = None) -> dict[str, obj
     return values
 
 
+_CACHE: dict[tuple[object, ...], Plan] = {}
+_CACHE_SIZE = 16
+
+
 def make_plan(pack: Pack, packet: Packet) -> Plan:
+    """The plan of ``packet`` on ``pack``; plans are cached by the packet's shape (what the plan depends on:
+    list lengths, the names messages quote, the scoring rule), so a keystroke in a cell reuses it."""
+    key = shape_key(pack, packet)
+    plan = _CACHE.get(key)
+    if plan is None:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        plan = _CACHE[key] = _make_plan(pack, packet)
+    return plan
+
+
+def shape_key(pack: Pack, packet: Packet) -> tuple[object, ...]:
+    rule = packet.scoring_rule
+    parts: list[object] = [id(pack), pack.version, packet.year, packet.unit.name, rule.kind, str(rule.k),
+                           tuple((str(b.min), str(b.ratio)) for b in rule.bands),
+                           tuple(p.name for p in packet.projects)]
+    parts += [tuple(str(get_or_blank(packet, path)) for path in var.paths) for var in pack.variables.values()]
+    for att, prefix, _n in scopes(pack, packet):
+        for block in att.blocks:
+            if isinstance(block, ListBlock | IndicatorBlock):
+                items = get_or_blank(packet, resolve(block.list, prefix))
+                parts.append(len(items) if isinstance(items, list) else -1)
+            elif isinstance(block, TableBlock):
+                for row in block.rows:
+                    if row.lines is None:
+                        continue
+                    items = get_or_blank(packet, row.lines.list)
+                    for item in items if isinstance(items, list) else ():
+                        subs = getattr(item, row.lines.sublist, None) if row.lines.sublist else None
+                        parts.append((getattr(item, row.lines.name, ""),
+                                      tuple(getattr(x, row.lines.name, "") for x in subs or ())))
+                    parts.append("|")
+    return tuple(parts)
+
+
+def _make_plan(pack: Pack, packet: Packet) -> Plan:
     plan = Plan(pack)
+    for fig in pack.figures:  # first: their checks come first, as the forms do (附件1 控制率)
+        plan.put(Figure(fig.key, Formula(fig.op, fig.refs), fig.kind, fig.stated, "stated" if fig.stated else "",
+                        fig.label, fig.terms))
+        if fig.stated:
+            plan.number(fig.stated, fig.kind)
     rule = rule_for(packet.scoring_rule)
     for att, prefix, n in scopes(pack, packet):
         values = variables(pack, packet, n)
@@ -246,15 +304,11 @@ def make_plan(pack: Pack, packet: Packet) -> Plan:
             block = next(b for b in att.blocks if isinstance(b, IndicatorBlock))
             items = get_or_blank(packet, resolve(att.scorecard.indicators, prefix))
             sp = ScorePlan(prefix or _root_of(att.scorecard), where, att, att.scorecard, rule,
-                           items if isinstance(items, list) else [], block,
+                           len(items) if isinstance(items, list) else 0, block,
                            IndicatorRule(att.scorecard.indicator_score, att.scorecard.indicator_product))
             _scorecard(plan, sp)
             plan.scorecards.append(sp)
-    for fig in pack.figures:
-        plan.put(Figure(fig.key, Formula(fig.op, fig.refs), fig.kind, fig.stated, "stated" if fig.stated else "",
-                        fig.label, fig.terms))
-        if fig.stated:
-            plan.number(fig.stated, fig.kind)
+    for fig in pack.figures:  # refs no form shows are still cells to read (after the forms gave their kinds)
         for ref in fig.refs:
             if ref not in plan.figures and ref not in plan.inputs:
                 plan.number(ref, Kind.MONEY)
@@ -392,6 +446,8 @@ def _list(plan: Plan, packet: Packet, block: ListBlock, prefix: str, values: dic
                                 "stated" if stated else "", f"{block.name}{fill(col.label, values)}"))
                 if stated:
                     plan.number(path, col.kind, label)
+            elif col.kind is Kind.TEXT:
+                plan.texts.setdefault(path, label)
             else:
                 plan.number(path, col.kind, label)
 
@@ -399,11 +455,14 @@ def _list(plan: Plan, packet: Packet, block: ListBlock, prefix: str, values: dic
 def _indicator_inputs(plan: Plan, packet: Packet, block: IndicatorBlock, prefix: str, where: str) -> None:
     list_path = resolve(block.list, prefix)
     items = get_or_blank(packet, list_path)
-    numeric = [c for c in block.columns if c.kind is not Kind.TEXT]
     noun = "三级指标" if block.shape == "tree" else "指标"
     for i in range(len(items) if isinstance(items, list) else 0):
-        for col in numeric:
-            plan.number(f"{list_path}[{i}].{col.key}", col.kind, f"{where}第{i + 1}个{noun}的{col.label}")
+        for col in block.columns:
+            name = f"{where}第{i + 1}个{noun}的{col.label}"
+            if col.kind is Kind.TEXT:
+                plan.texts.setdefault(f"{list_path}[{i}].{col.key}", name)
+            else:
+                plan.number(f"{list_path}[{i}].{col.key}", col.kind, name)
 
 
 def _scorecard(plan: Plan, sp: ScorePlan) -> None:
@@ -425,7 +484,7 @@ def _scorecard(plan: Plan, sp: ScorePlan) -> None:
                         sp.path(card.score), "exec_score", where=sp.where))
     list_path = sp.path(card.indicators)
     weights, scores = [], []
-    for i, _ind in enumerate(sp.indicators):
+    for i in range(sp.count):
         p = f"{list_path}[{i}]"
         for level in card.levels:
             weight_key = card.level_weights.get(level)

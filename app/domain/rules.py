@@ -132,7 +132,7 @@ def required_fields(ctx: Context) -> Iterator[Issue]:
             coef = sp.indicator_rule.refs[0]
             names = {c.key: c.label for c in sp.block.columns}
             needed = (("weight", names.get("weight", "权重")), (coef, names.get(coef, coef)))
-        for i, ind in enumerate(sp.indicators):
+        for i, ind in enumerate(sp.items(ctx.packet)):
             if not ind.name.strip():
                 continue
             for attr, label in needed:
@@ -299,7 +299,7 @@ def _quotes(ctx: Context, chk: Check) -> Iterator[Issue]:
 def weights(ctx: Context) -> Iterator[Issue]:
     for sp in ctx.plan.scorecards:
         totals = ctx.computed.indicator_totals.get(sp.prefix)
-        if totals is None or not sp.indicators:
+        if totals is None or not sp.count:
             continue
         yield from _level_weights(sp, totals)
         whole = ctx.computed.value(sp.key("weight_total"))
@@ -332,7 +332,7 @@ def indicator_scores(ctx: Context) -> Iterator[Issue]:
     for sp in ctx.plan.scorecards:
         list_path = sp.path(sp.card.indicators)
         reason = sp.block.column("reason")
-        for i, ind in enumerate(sp.indicators):
+        for i, ind in enumerate(sp.items(ctx.packet)):
             p = f"{list_path}[{i}]"
             w = ctx.cells.value(f"{p}.weight")
             s = _value(ctx, f"{p}.score")

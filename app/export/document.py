@@ -23,6 +23,7 @@ from app.domain.layout import Sheet, SheetCell, date_text, layout
 from app.domain.model import Packet
 from app.domain.numbers import NOT_APPLICABLE, Kind, format_value
 from app.domain.packs import fill
+from app.domain.paths import get_or_blank
 from app.domain.plan import Formula, variables
 
 ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT = "left", "center", "right"
@@ -250,50 +251,51 @@ class _Printer:
     def known(self, ref: str) -> bool:
         return self.ev.computed.value(ref) is not None or self.ev.cells.value(ref) is not None
 
-    def number(self, path: str, kind: Kind, *, colspan: int = 1, rowspan: int = 1) -> Cell:
+    def number(self, path: str, kind: Kind) -> Cell:
         """An input cell: the typed number at the form's precision; unreadable text is printed as typed."""
         parsed = self.ev.cells.get(path)
         raw = self.ev.cells.raws.get(path)
         if parsed.error:
-            return Cell(str(raw).strip(), kind, None, path=path, align=ALIGN_RIGHT, colspan=colspan, rowspan=rowspan)
+            return Cell(str(raw).strip(), kind, None, path=path, align=ALIGN_RIGHT)
         if parsed.value is None:
-            return Cell("", kind, None, path=path, align=ALIGN_RIGHT, colspan=colspan, rowspan=rowspan)
-        return Cell(format_value(parsed.value, kind), kind, parsed.value, path=path, align=ALIGN_RIGHT,
-                    colspan=colspan, rowspan=rowspan)
+            return Cell("", kind, None, path=path, align=ALIGN_RIGHT)
+        return Cell(format_value(parsed.value, kind), kind, parsed.value, path=path, align=ALIGN_RIGHT)
 
     def cell(self, c: SheetCell) -> Cell:
-        span = {"colspan": c.colspan, "rowspan": c.rowspan}
+        cell = self._cell(c)
+        cell.colspan, cell.rowspan = c.colspan, c.rowspan
+        return cell
+
+    def _cell(self, c: SheetCell) -> Cell:
         if c.role == "header":
-            return Cell(c.text, header=True, align=c.alignment, indent=c.indent, **span)
+            return Cell(c.text, header=True, align=c.alignment, indent=c.indent)
         if c.role in ("label", "blank"):
-            return Cell(c.text, align=c.alignment, indent=c.indent, **span)
+            return Cell(c.text, align=c.alignment, indent=c.indent)
         if c.role == "group":
-            return Cell(c.text, path=c.path, **span)
+            return Cell(c.text, path=c.path)
         if c.role == "input":
             if c.kind is Kind.TEXT:
-                from app.domain.paths import get_or_blank
-
                 value = get_or_blank(self.p, c.path)
-                return Cell("" if value is None else str(value), path=c.path, align=c.alignment, indent=c.indent,
-                            **span)
-            cell = self.number(c.path, c.kind, **span)
+                return Cell("" if value is None else str(value), path=c.path, align=c.alignment, indent=c.indent)
+            cell = self.number(c.path, c.kind)
             cell.align = c.alignment
             return cell
-        return self.figure(c, span)
+        return self.figure(c)
 
-    def figure(self, c: SheetCell, span: dict[str, int]) -> Cell:
+    def figure(self, c: SheetCell) -> Cell:
         formula = c.formula
-        if formula is not None and formula.op == "sum" and not any(self.known(r) for r in formula.refs):
-            # a total whose parts are all blank: the stated total stands and prints as typed (no SUM of nothing)
-            if c.path:
-                return self.number(c.path, c.kind, **span)
-            return Cell("", c.kind, None, key=c.key, align=c.alignment, **span)
+        if formula is not None and formula.op == "sum" and formula.stated and not any(self.known(r)
+                                                                                      for r in formula.refs):
+            # a total row whose parts are all blank: the stated total stands and prints as typed (no SUM of nothing)
+            return self.number(formula.stated, c.kind)
         value = self.ev.computed.value(c.key)
         if value is None:
-            # a rate or score with nothing to compute yet still gets its formula (Excel fills it in later)
-            return Cell(NOT_APPLICABLE, c.kind, None, path=c.path or None, key=c.key, formula=formula, **span)
+            # a rate or score with nothing to compute yet still gets its formula (Excel fills it in later);
+            # a sum of nothing does not (SUM would show 0 where the form shows ——)
+            keep = formula if formula is not None and formula.op != "sum" else None
+            return Cell(NOT_APPLICABLE, c.kind, None, path=c.path or None, key=c.key, formula=keep)
         return Cell(format_value(value, c.kind), c.kind, value, path=c.path or None, key=c.key, formula=formula,
-                    align=c.alignment, **span)
+                    align=c.alignment)
 
     def part(self, sheet: Sheet) -> Part:
         g = Grid(list(sheet.widths))

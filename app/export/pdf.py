@@ -366,13 +366,11 @@ class _Writer:
             PageTemplate("landscape", [wide_frame], onPage=decorate, pagesize=landscape(A4)),
         ]
         story: list[Flowable] = []
+        if self.doc.parts and self.doc.parts[0].landscape:
+            templates.reverse()  # the document starts on the first form's page template (no blank first page)
         for i, part in enumerate(self.doc.parts):
             orient = "landscape" if part.landscape else "portrait"
-            if i == 0:
-                if part.landscape:
-                    story.append(NextPageTemplate(orient))
-                    story.append(PageBreak())
-            else:
+            if i:
                 story += [NextPageTemplate(orient), PageBreak()]
             story += self.part(part)
         if self.doc.report is not None:

@@ -14,6 +14,15 @@ def default_db_path() -> Path:
     env = os.environ.get("PERFEVAL_DB")
     if env:
         return Path(env).expanduser()
-    from platformdirs import user_data_dir
+    return user_data_dir() / DB_FILENAME
 
-    return Path(user_data_dir(APP_DIR_NAME, appauthor=False)) / DB_FILENAME
+
+def user_data_dir() -> Path:
+    from platformdirs import user_data_dir as _dir
+
+    return Path(_dir(APP_DIR_NAME, appauthor=False))
+
+
+def user_templates_dir() -> Path:
+    """``templates/`` in the user's data folder: extra template packs (``*.json``) read at start-up."""
+    return user_data_dir() / "templates"

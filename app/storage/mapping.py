@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 import app.domain.model as model
 from app.domain.model import (
+    CATALOGUE_ALIASES,
+    DEFAULT_TEMPLATE,
     Band,
     Basic,
     Building,
@@ -64,7 +66,8 @@ PARTS: tuple[str, ...] = (
     "projects",  # 附件3, each with funds, targets and indicators
     "report",
 )
-_HEADER_FIELDS = frozenset({"year", "template", "notes", "extra", "unit", "scoring_rule"})
+_HEADER_FIELDS = frozenset({"year", "template", "template_version", "catalogue", "notes", "extra", "unit",
+                            "scoring_rule"})
 _SUBPARTS = {
     "basic": {"project_lines": "project_lines", "buildings": "buildings"},
     "self_eval": {"targets": "targets", "indicators": "indicators"},
@@ -124,10 +127,25 @@ def field_values(cls: type, name: str, value: Any, where: str) -> dict[str, Any]
     return {name: value}
 
 
+def has_pack_fields(cls: type) -> bool:
+    return any(f.name == "fields" for f in fields(cls))
+
+
+def pack_fields_json(own: Any, where: str) -> str:
+    """A template pack's own columns of an item (``fields``) as the JSON of its ``fields_json`` column."""
+    _check_type(own, dict, f"{where}.fields")
+    for key, value in own.items():
+        if not isinstance(key, str) or isinstance(value, bool) or not isinstance(value, str | int | float | None):
+            raise StorageError(f"{where}.{key}：不能保存{type(value).__name__}类型的值")
+    return json.dumps(own, ensure_ascii=False)
+
+
 def item_values(obj: Any, where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in scalar_fields(type(obj)):
         out.update(field_values(type(obj), name, getattr(obj, name), f"{where}.{name}"))
+    if has_pack_fields(type(obj)):
+        out["fields_json"] = pack_fields_json(obj.fields, where)
     return out
 
 
@@ -138,6 +156,9 @@ def item_from_row(cls: type, row: Base) -> Any:
             kwargs[name] = rawvalues.decode(getattr(row, name), getattr(row, f"{name}_type"))
         else:
             kwargs[name] = getattr(row, name)
+    if has_pack_fields(cls):
+        own = json.loads(getattr(row, "fields_json", None) or "{}")
+        kwargs["fields"] = own if isinstance(own, dict) else {}
     return cls(**kwargs)
 
 
@@ -155,6 +176,9 @@ def entry_items(obj: Any, prefix: str) -> list[tuple[str, Any]]:
     for f in fields(obj):
         value = getattr(obj, f.name)
         path = f"{prefix}.{f.name}"
+        if f.name == "fields" and isinstance(value, dict):  # a pack's own cells, keyed by the path that reaches them
+            out += [(f"{prefix}.{key}", item) for key, item in value.items()]
+            continue
         if isinstance(value, list):
             continue
         if is_dataclass(value):
@@ -181,8 +205,10 @@ def _put_entry(root: Any, rel: list[str], value: Any) -> None:
             obj = getattr(obj, part)
     if isinstance(obj, dict):
         obj[rel[-1]] = value
-    else:
+    elif rel[-1] in {f.name for f in fields(obj)}:
         setattr(obj, rel[-1], value)
+    else:  # a pack's own cell (basic.building_year)
+        obj.fields[rel[-1]] = value
 
 
 # --- writing parts ------------------------------------------------------------------------------
@@ -242,10 +268,13 @@ def _write_header(s: Session, pid: int, packet: Packet) -> None:
         "unit_head": unit.head,
         "unit_date": unit.date,
         "template": packet.template,
+        "template_version": packet.template_version,
+        "catalogue": packet.catalogue,
         "notes": packet.notes,
         "scoring_kind": rule.kind,
     }
-    for key in ("unit_preparer", "unit_phone", "unit_head", "unit_date", "template", "notes", "scoring_kind"):
+    for key in ("unit_preparer", "unit_phone", "unit_head", "unit_date", "template", "template_version",
+                "catalogue", "notes", "scoring_kind"):
         _check_type(values[key], str, key)
     k, k_type = rawvalues.encode(rule.k, "scoring_rule.k")
     values.update(scoring_k=k, scoring_k_type=k_type)
@@ -394,9 +423,14 @@ def read_packet(s: Session, pid: int) -> Packet | None:
         item_from_row(Band, b)
         for b in s.scalars(select(BandRow).where(BandRow.packet_id == pid).order_by(BandRow.position))
     ]
+    template, catalogue = row.template, row.catalogue
+    if template in CATALOGUE_ALIASES:  # a v1/v2 database: "standard"/"cost_level1" were hunan-dept catalogues
+        template, catalogue = DEFAULT_TEMPLATE, catalogue or CATALOGUE_ALIASES[template]
     packet = Packet(
         year=row.year,
-        template=row.template,
+        template=template,
+        template_version=row.template_version,
+        catalogue=catalogue,
         unit=Unit(unit_name, row.unit_preparer, row.unit_phone, row.unit_head, row.unit_date),
         scoring_rule=ScoringRule(row.scoring_kind, rawvalues.decode(row.scoring_k, row.scoring_k_type), bands),
         notes=row.notes,

@@ -16,24 +16,26 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from app.domain import registry
 from app.domain.edits import Edit, SetCell, apply_edit
-from app.domain.forms.report import DEFAULT_SECTIONS
-from app.domain.forms.self_eval import layout
 from app.domain.model import (
+    CATALOGUE_ALIASES,
+    DEFAULT_TEMPLATE,
     Building,
     Indicator,
     Packet,
     Project,
     ProjectFunds,
     ProjectLine,
-    Report,
     ReportSection,
     SubLine,
     Target,
     Unit,
 )
 from app.domain.package import PackageError, read_package_file
+from app.domain.packs import Pack
 from app.domain.paths import parse_path
+from app.domain.shape import declare, new_packet
 from app.resources import resource_path
 from app.storage import backups, mapping, migrations, probe, rawvalues
 from app.storage.carryover import next_year
@@ -253,21 +255,21 @@ class Database:
             raise StorageError(f"示例数据包无法读取：{exc.one_line()}") from None
         return self.import_packet(packet)
 
-    def create_packet(self, unit_name: str, year: int, template: str = "standard") -> int:
-        """An empty packet: one indicator row per 二级 of the template with its 一级 weight, default chapters."""
+    def create_packet(self, unit_name: str, year: int, template: str = DEFAULT_TEMPLATE, catalogue: str = "") -> int:
+        """An empty packet on the template pack ``template`` (its defaults, one indicator row per 二级 of the
+        catalogue with its 一级 weight, the default chapters)."""
+        if template in CATALOGUE_ALIASES:  # the old names of hunan-dept's catalogues
+            template, catalogue = DEFAULT_TEMPLATE, catalogue or CATALOGUE_ALIASES[template]
+        try:
+            pack = registry.default().get(template)
+        except registry.UnknownPack as exc:
+            raise StorageError(str(exc)) from None
         with self._session(write=True) as s:
             known = mapping.find_unit(s, unit_name)
             unit = Unit(name=unit_name)
             if known is not None:
                 unit = Unit(name=unit_name, preparer=known.preparer, phone=known.phone, head=known.head)
-            packet = Packet(year=year, template=template, unit=unit)
-            spec = layout(template)
-            packet.self_eval.indicators = [
-                Indicator(level1=l1, level1_weight=spec.default_weights.get(l1), level2=l2)
-                for l1, level2s in spec.level1
-                for l2 in level2s
-            ]
-            packet.report = Report([ReportSection(title=t) for t in DEFAULT_SECTIONS])
+            packet = new_packet(pack, unit, year, catalogue)
             pid = mapping.new_packet_row(s, packet, DRAFT)
             mapping.write_all(s, pid, packet)
             return pid
@@ -275,7 +277,7 @@ class Database:
     def create_next_year(self, packet_id: int) -> int:
         with self._session(write=True) as s:
             prev = self._load(s, packet_id)
-            packet = next_year(prev)
+            packet = next_year(prev, _pack_of(prev))
             pid = mapping.new_packet_row(s, packet, DRAFT)
             mapping.write_all(s, pid, packet)
             _remember_indicators(s, prev)
@@ -313,6 +315,8 @@ class Database:
                 packet = self._load(s, packet_id)
                 touched: set[str] = set()
                 for edit in slow:
+                    if isinstance(edit, SetCell):
+                        declare(_pack_of(packet), packet, edit.path)  # a pack's row or column not stored yet
                     apply_edit(packet, edit)  # raises PathError for a path that names no cell
                     path = edit.path if isinstance(edit, SetCell) else edit.list_path
                     touched |= mapping.parts_touched(parse_path(path))
@@ -333,7 +337,7 @@ class Database:
     def _set_in_place(self, s: Session, pid: int, edit: SetCell) -> bool:
         """A single cell: one UPDATE of its row.  False when the path needs the general (slower) way."""
         parts = parse_path(edit.path)
-        if parts in (["notes"], ["template"]) and isinstance(edit.new, str):
+        if parts in (["notes"], ["template"], ["template_version"], ["catalogue"]) and isinstance(edit.new, str):
             s.execute(
                 update(PacketRow)
                 .where(PacketRow.id == pid)
@@ -351,7 +355,11 @@ class Database:
             text, tag = rawvalues.encode(edit.new, edit.path)
             values: dict[str, Any] = {"value": text, "value_type": tag}
         elif name not in mapping.scalar_fields(cls):
-            return False
+            if not (mapping.has_pack_fields(cls) and isinstance(edit.new, str | None) and name.isidentifier()):
+                return False
+            # a pack's own column (指标性质…): set that key inside the row's fields_json
+            column = getattr(table, "fields_json")  # noqa: B009 - every item table has it (schema v3)
+            values = {"fields_json": func.json_set(column, f'$."{name}"', edit.new)}
         else:
             values = mapping.field_values(cls, name, edit.new, edit.path)
         done = s.execute(update(table).where(*where).values(**values).execution_options(synchronize_session=False))
@@ -435,6 +443,13 @@ class Database:
                 table.__tablename__: int(s.scalar(select(func.count()).select_from(table)) or 0)
                 for table in (UnitRow, PacketRow, IndicatorRow, ProjectRow, LibraryIndicatorRow)
             }
+
+
+def _pack_of(packet: Packet) -> Pack:
+    try:
+        return registry.pack_for(packet)
+    except registry.UnknownPack as exc:
+        raise StorageError(f"“{packet.unit.name}”{packet.year}年度的材料使用的{exc}") from None
 
 
 def _remember_indicators(s: Session, packet: Packet) -> None:

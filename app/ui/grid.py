@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.edits import Edit, set_cell
-from app.domain.numbers import Kind, format_money
-from app.domain.paths import PathError, get_value
+from app.domain.numbers import Kind, format_money, format_score
+from app.domain.paths import PathError, get_or_blank, get_value
 from app.domain.rules import Issue
 from app.ui.qtcompat import emit
 from app.ui.session import Session
@@ -60,6 +60,9 @@ class Cell:
     #: COMPUTED: the cell where a packet states the same figure (imported packages carry stated figures;
     #: a stated figure that disagrees is reported, and Delete on the computed cell clears it)
     stated: str = ""
+    #: an indicator's 得分: the computed key of its suggested score (national guidance), shown beside it
+    suggest: str = ""
+    group: bool = False  # a merged 一级/二级 label standing for several rows
 
 
 #: computed figures without a stated twin in the packet
@@ -201,7 +204,7 @@ class GridModel(QAbstractTableModel):
     def raw_text(self, cell: Cell) -> str:
         if cell.display is not None:
             return cell.display()
-        raw = get_value(self.session.packet, cell.path)
+        raw = get_or_blank(self.session.packet, cell.path)
         return "" if raw is None else str(raw)
 
     def shown_text(self, cell: Cell) -> str:
@@ -218,8 +221,20 @@ class GridModel(QAbstractTableModel):
                 parsed = self.session.evaluation.cells.parsed.get(cell.path)
                 if parsed is not None and parsed.ok and parsed.value is not None:
                     return format_money(parsed.value, grouping=True)  # 千分位; the raw text is kept
+            if cell.suggest:
+                return text + self.suggestion(cell)
             return text
         return cell.text
+
+    def suggestion(self, cell: Cell) -> str:
+        """“（建议9.5）” beside an entered 得分 that differs from the national guidance's score."""
+        fig = self.session.evaluation.computed.figures.get(cell.suggest)
+        if fig is None or fig.value is None:
+            return ""
+        entered = self.session.evaluation.cells.value(cell.path)
+        if entered is not None and format_score(entered) == fig.text:
+            return ""
+        return f"（建议{fig.text}）"
 
     def stated_raw(self, cell: Cell) -> str:
         if not cell.stated:
@@ -298,7 +313,7 @@ class GridModel(QAbstractTableModel):
         if cell.edit is not None:
             return cell.edit(text)
         new: str | None = text if text.strip() else None
-        old = get_value(self.session.packet, cell.path)
+        old = get_or_blank(self.session.packet, cell.path)
         if old == new or (old is not None and new is not None and str(old) == new):
             return []
         return [set_cell(self.session.packet, cell.path, new)]
@@ -503,4 +518,4 @@ class FormView(QTableView):
 
 def field_edit(session: Session, paths: list[str], value: Any) -> list[Edit]:
     """SetCell edits for the paths whose value differs from ``value``."""
-    return [set_cell(session.packet, p, value) for p in paths if get_value(session.packet, p) != value]
+    return [set_cell(session.packet, p, value) for p in paths if get_or_blank(session.packet, p) != value]

@@ -27,20 +27,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain import registry
 from app.domain.edits import Edit
-from app.domain.forms import self_eval as self_eval_form
+from app.domain.packs import Pack
 from app.domain.rules import Issue
 from app.storage.models import STATUSES  # 草稿 | 已审核 | 已打印
 from app.ui.issues_panel import IssuesPanel
 from app.ui.report_tab import ReportTab
 from app.ui.session import Session
-from app.ui.tabs import BasicTab, ProjectsTab, SelfEvalTab
+from app.ui.tabs import AttachmentTab, ProjectsTab
 
 if TYPE_CHECKING:
     from app.storage import Database
 
 APP_TITLE = "PerfEval Desk 绩效自评填报"
-TAB_TITLES = ("附件1 基础数据表", "附件2 自评表", "附件3 项目支出", "附件4 自评报告")
+
+
+def tab_title(label: str, title: str) -> str:
+    """附件1 + {year}年度部门整体支出绩效评价基础数据表 → 附件1 基础数据表 (short enough for a tab)."""
+    text = title.replace("{year}年度", "").replace("{year}年", "")
+    for long, short in (("部门整体支出绩效评价", ""), ("部门整体支出绩效", "部门整体"), ("绩效自评表", "自评表")):
+        text = text.replace(long, short)
+    return f"{label} {text}".strip()
 
 
 def window_title(unit: str, year: int) -> str:
@@ -48,9 +56,9 @@ def window_title(unit: str, year: int) -> str:
 
 
 class NewPacketDialog(QDialog):
-    """新建单位/年度: the unit name, the year and the indicator template."""
+    """新建单位/年度: the unit name, the year, the template pack (region and kind) and its indicator catalogue."""
 
-    def __init__(self, parent: QWidget, year: int) -> None:
+    def __init__(self, parent: QWidget, year: int, template: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("新建单位或年度")
         self.unit = QLineEdit()
@@ -59,18 +67,37 @@ class NewPacketDialog(QDialog):
         self.year.setRange(2000, 2100)
         self.year.setValue(year)
         self.template = QComboBox()
-        for key, layout in self_eval_form.LAYOUTS.items():
-            self.template.addItem(layout.name, key)
+        self.template.setToolTip("按本地财政部门要求的表格选择：地区与表格类型（部门整体/项目）")
+        self.packs: list[Pack] = registry.default().all()
+        for pack in self.packs:
+            kind = "项目支出" if pack.kind == "project" else "部门整体"
+            self.template.addItem(f"{pack.region or '通用'} · {kind} · {pack.name}（第{pack.version}版）", pack.id)
+        self.template.setCurrentIndex(max(0, self.template.findData(template)))
+        self.catalogue = QComboBox()
+        self.catalogue.setToolTip("一级、二级指标的目录（新建时按它生成指标行）")
+        self.template.currentIndexChanged.connect(self._catalogues)
+        self._catalogues()
         form = QFormLayout(self)
         form.addRow("单位名称：", self.unit)
         form.addRow("年度：", self.year)
-        form.addRow("指标模板：", self.template)
+        form.addRow("模板：", self.template)
+        form.addRow("指标目录：", self.catalogue)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("新建")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    @property
+    def pack(self) -> Pack:
+        return self.packs[max(0, self.template.currentIndex())]
+
+    def _catalogues(self) -> None:
+        self.catalogue.clear()
+        for cat in self.pack.catalogues:
+            self.catalogue.addItem(cat.name, cat.key)
+        self.catalogue.setEnabled(self.catalogue.count() > 1)
 
 
 class MainWindow(QMainWindow):
@@ -108,7 +135,9 @@ class MainWindow(QMainWindow):
 
         self.save_state = QLabel(f"数据库：{getattr(db, 'path', '')}")
         self.counts = QLabel()
+        self.pack_label = QLabel()
         self.statusBar().addWidget(self.save_state, 1)
+        self.statusBar().addPermanentWidget(self.pack_label)
         self.statusBar().addPermanentWidget(self.counts)
         self._menus()
         self.open_packet(packet_id)
@@ -174,21 +203,30 @@ class MainWindow(QMainWindow):
         self.flush()
         session = Session(self.db, packet_id)
         self.session = session
-        self.basic_tab = BasicTab(session)
-        self.self_eval_tab = SelfEvalTab(session)
-        self.projects_tab = ProjectsTab(session)
-        self.report_tab = ReportTab(session)
         current = self.tabs.currentIndex()
         old = [self.tabs.widget(i) for i in range(self.tabs.count())]
         self.tabs.clear()
         for w in old:
             if w is not None:
                 w.deleteLater()
-        for tab, text in zip(
-            (self.basic_tab, self.self_eval_tab, self.projects_tab, self.report_tab), TAB_TITLES, strict=True
-        ):
-            self.tabs.addTab(tab, text)
-        self.tabs.setCurrentIndex(max(0, current))
+        # one tab per attachment of the packet's template pack, then its report
+        self.form_tabs: dict[str, AttachmentTab] = {}
+        self.projects_tab: ProjectsTab | None = None
+        self.report_tab: ReportTab | None = None
+        pack = session.pack
+        for att in pack.attachments:
+            tab: QWidget
+            if att.scope == "project":
+                tab = self.projects_tab = ProjectsTab(session, att.key)
+            else:
+                tab = self.form_tabs[att.key] = AttachmentTab(session, att.key)
+            self.tabs.addTab(tab, tab_title(att.label, att.title))
+        if pack.report is not None:
+            self.report_tab = ReportTab(session)
+            self.tabs.addTab(self.report_tab, f"{pack.report.label} 自评报告")
+        self.tabs.setCurrentIndex(max(0, min(current, self.tabs.count() - 1)))
+        self.pack_label.setText(f"模板：{pack.name}（第{pack.version}版）")
+        self.pack_label.setToolTip(f"{pack.description}\n{pack.path}")
         self.issues = IssuesPanel(session, self.jump)
         old_panel = self.issues_dock.widget()
         self.issues_dock.setWidget(self.issues)
@@ -199,17 +237,26 @@ class MainWindow(QMainWindow):
         self.fill_navigator()
         self.on_changed([], False)
 
+    @property
+    def basic_tab(self) -> AttachmentTab:
+        return self.form_tabs["basic"]
+
+    @property
+    def self_eval_tab(self) -> AttachmentTab:
+        return self.form_tabs["self_eval"]
+
     def flush(self) -> None:
         """Save what an editor still holds (report text typed less than a moment ago)."""
         if self.session is not None:
-            self.report_tab.commit_text()
+            if self.report_tab is not None:
+                self.report_tab.commit_text()
             self.session.flush()
 
     def new_packet(self) -> None:
         from app.storage import StorageError
 
         year = self.session.packet.year if self.session else 2024
-        dialog = NewPacketDialog(self, year)
+        dialog = NewPacketDialog(self, year, self.session.packet.template if self.session else "")
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         name = dialog.unit.text().strip()
@@ -217,7 +264,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "新建", "请填写单位名称。")
             return
         try:
-            pid = self.db.create_packet(name, dialog.year.value(), str(dialog.template.currentData()))
+            pid = self.db.create_packet(name, dialog.year.value(), dialog.pack.id,
+                                        str(dialog.catalogue.currentData() or ""))
         except StorageError as exc:
             QMessageBox.warning(self, "新建", str(exc))
             return
@@ -276,19 +324,22 @@ class MainWindow(QMainWindow):
 
     def _show(self, path: str) -> bool:
         if path.startswith("scoring_rule"):
-            self.tabs.setCurrentWidget(self.self_eval_tab)
-            self.self_eval_tab.scoring.kind.setFocus()
-            return True
+            for tab in [*self.form_tabs.values(), self.projects_tab]:
+                if tab is not None and tab.scoring is not None:
+                    self.tabs.setCurrentWidget(tab)
+                    tab.scoring.kind.setFocus()
+                    return True
+            return False
         order: list[Any]
         if path.startswith("projects["):
             order = [self.projects_tab]
         elif path.startswith("report."):
             order = [self.report_tab]
-        elif path.startswith("self_eval"):
-            order = [self.self_eval_tab]
-        else:
-            order = [self.basic_tab, self.self_eval_tab]
+        else:  # the form that shows the cell (a cell may show on two forms: 单位名称 on 附件1 and 附件2)
+            order = list(self.form_tabs.values())
         for tab in order:
+            if tab is None:
+                continue
             if tab.locate(path):
                 self.tabs.setCurrentWidget(tab)
                 tab.locate(path)  # again, now visible: scrolls and focuses

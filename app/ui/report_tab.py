@@ -26,10 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.edits import Edit, insert_item, remove_item, set_cell
-from app.domain.forms import report as report_form
-from app.domain.forms.common import fill
 from app.domain.model import ReportSection
 from app.domain.numbers import format_money
+from app.domain.packs import fill
 from app.ui.session import Session, list_edit_index
 
 #: (label, where the figure comes from, how it reads in the report)
@@ -57,7 +56,7 @@ class ReportTab(QWidget):
         remove = QPushButton("删除章节")
         remove.clicked.connect(self.remove_section)
         left = QVBoxLayout()
-        left.addWidget(QLabel(fill("{year}年度自评报告章节", session.packet.year)))
+        left.addWidget(QLabel(fill("{year}年度自评报告章节", {"year": session.packet.year})))
         left.addWidget(self.sections, 1)
         buttons = QHBoxLayout()
         buttons.addWidget(add)
@@ -178,7 +177,8 @@ class ReportTab(QWidget):
         self.commit_text()
         secs = self.session.packet.report.sections
         used = {s.title for s in secs}
-        title = next((t for t in report_form.DEFAULT_SECTIONS if t not in used), "新章节")
+        defaults = self.session.pack.report.sections if self.session.pack.report else ()
+        title = next((t for t in defaults if t not in used), "新章节")
         index = self.current + 1 if self.current >= 0 else len(secs)
         self.session.commit([insert_item(self.session.packet, "report.sections", index, ReportSection(title=title))])
 

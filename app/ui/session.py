@@ -16,8 +16,11 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from app.domain.edits import Edit, InsertItem, RemoveItem, SetCell, apply_edit, invert, set_cell
 from app.domain.evaluate import Evaluation, evaluate
 from app.domain.model import Packet
-from app.domain.paths import get_value
+from app.domain.packs import Pack
+from app.domain.paths import get_or_blank
+from app.domain.registry import pack_for
 from app.domain.rules import Issue
+from app.domain.shape import materialize
 from app.ui.qtcompat import emit
 
 
@@ -31,13 +34,14 @@ class PacketStore(Protocol):
 
 #: SetCell paths ending like this change the shape of a table (merged 一级/二级 cells, list labels).
 _LAYOUT_FIELDS = ("level1", "level2", "level1_weight", "name", "title")
+_HEADER_PATHS = ("template", "template_version", "catalogue", "year", "unit")
 
 
 def is_structural(edit: Edit) -> bool:
     """Whether views must rebuild their layout (rows, spans, which cells are editable) after ``edit``."""
     if not isinstance(edit, SetCell):
         return True
-    if edit.path.startswith("scoring_rule") or edit.path in ("template", "year", "unit"):
+    if edit.path.startswith("scoring_rule") or edit.path in _HEADER_PATHS:
         return True
     return edit.path.rsplit(".", 1)[-1] in _LAYOUT_FIELDS
 
@@ -54,11 +58,14 @@ class Session(QObject):
         self.store = store
         self.packet_id = packet_id
         self.packet: Packet = store.load_packet(packet_id)
+        #: the template pack the packet was filled on (its version, when this installation has it)
+        self.pack: Pack = pack_for(self.packet)
+        materialize(self.pack, self.packet)  # every cell the forms show exists, so every cell can be typed into
         self.undo_stack: list[list[Edit]] = []
         self.redo_stack: list[list[Edit]] = []
         self.unsaved: list[list[Edit]] = []  # groups not yet written (a failed write is retried on the next)
         self._save_scheduled = False
-        self.evaluation: Evaluation = evaluate(self.packet)
+        self.evaluation: Evaluation = evaluate(self.packet, self.pack)
         self.issue_index: dict[str, list[Issue]] = {}
         self._index_issues()
         #: paths and computed keys whose shown value or marking changed with the last edit group
@@ -68,7 +75,7 @@ class Session(QObject):
 
     def set(self, path: str, new: Any) -> bool:
         """Set one cell; returns False when nothing changed."""
-        if get_value(self.packet, path) == new:
+        if get_or_blank(self.packet, path) == new:
             return False
         self.commit([set_cell(self.packet, path, new)])
         return True
@@ -107,7 +114,9 @@ class Session(QObject):
             done.append(edit)
         self.unsaved.append(done)
         old_figures, old_issues = self.evaluation.computed.figures, self.issue_index
-        self.evaluation = evaluate(self.packet)
+        if any(not isinstance(e, SetCell) for e in done):
+            materialize(self.pack, self.packet)  # a new project/row gets the pack's rows
+        self.evaluation = evaluate(self.packet, self.pack)
         self._index_issues()
         # What views must repaint: the edited cells, the figures that moved, the cells whose marks changed.
         figures = self.evaluation.computed.figures

@@ -1,4 +1,7 @@
-"""One tab per 附件: 附件1 基础数据表, 附件2 自评表 (with the scoring rule), 附件3 项目支出."""
+"""The form tabs, built from the packet's template pack: one tab per attachment of the packet
+(附件1, 附件2 … with the rule selector where the pack scores), the project attachment as a list of projects
+beside the form of the selected one.  The buttons come from the pack's blocks (a list adds its items, a
+table's listed lines add lines, an indicator table adds indicators from the pack's catalogue)."""
 
 from __future__ import annotations
 
@@ -19,20 +22,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import scoring
 from app.domain.edits import Edit, insert_item, remove_item, set_cell
-from app.domain.forms import basic as basic_form
-from app.domain.forms import self_eval as self_eval_form
-from app.domain.model import Band, Building, Indicator, Project, ProjectLine, ScoringRule, SubLine, Target
+from app.domain.model import Band, Indicator, ScoringRule
 from app.domain.numbers import format_score
-from app.domain.paths import get_value
-from app.ui.grid import FormView, Grid, GridModel
+from app.domain.packs import Attachment, IndicatorBlock, ListBlock, TableBlock, fill
+from app.domain.paths import get_or_blank
+from app.domain.plan import resolve
+from app.domain.scoring import EXECUTION_RULES, rule_for, scores_under_all_rules
+from app.domain.shape import new_item
+from app.ui.grid import FormView, Grid, GridModel, label
 from app.ui.session import Session, list_edit_index
-from app.ui.tables import build_basic, build_project, build_self_eval, indicators_of
+from app.ui.sheet_grid import build_grid
 
 
 class FormTab(QWidget):
-    """A grid built from the form spec, with buttons for the rows the form lets the clerk add."""
+    """A grid built from the pack, with buttons for the rows the form lets the clerk add."""
 
     def __init__(self, session: Session, build: Callable[[Session], Grid]) -> None:
         super().__init__()
@@ -88,11 +92,11 @@ class FormTab(QWidget):
         self.view.go_to(*pos)
         return True
 
-    # --- row operations shared by the tabs --------------------------------------------------------
+    # --- row operations ---------------------------------------------------------------------------
 
-    def current_owner(self, list_suffix: str) -> tuple[str, int] | None:
+    def current_owner(self, list_path: str) -> tuple[str, int] | None:
         owner = self.view.owner_of_current()
-        if owner is not None and owner[0].endswith(list_suffix):
+        if owner is not None and owner[0] == list_path:
             return owner
         return None
 
@@ -105,42 +109,66 @@ class FormTab(QWidget):
             return
         self.session.commit([remove_item(self.session.packet, owner[0], owner[1])])
 
-    def add_target(self, prefix: str) -> None:
-        owner = self.current_owner("targets")
-        targets = get_value(self.session.packet, f"{prefix}.targets")
-        self.insert(f"{prefix}.targets", owner[1] + 1 if owner else len(targets), Target())
+    def add_to_list(self, list_path: str, values: dict[str, object] | None = None) -> None:
+        """A new item after the current row of that list (or at its end)."""
+        owner = self.current_owner(list_path)
+        items = get_or_blank(self.session.packet, list_path)
+        count = len(items) if isinstance(items, list) else 0
+        self.insert(list_path, owner[1] + 1 if owner else count, new_item(self.session.packet, list_path, values))
 
-    def indicator_button(self, prefix: Callable[[], str]) -> QToolButton:
-        """添加三级指标: under the current row; its arrow's menu adds under any 一级/二级 of the template."""
+    def add_sub_line(self, lines_list: str, sublist: str, values: dict[str, object] | None) -> None:
+        """A named detail row under the current line (专项 under a 专项资金 group)."""
+        owner = self.view.owner_of_current()
+        if owner is None:
+            return
+        if owner[0] == lines_list:
+            list_path, index = f"{lines_list}[{owner[1]}].{sublist}", 0
+        elif owner[0].startswith(f"{lines_list}[") and owner[0].endswith(f".{sublist}"):
+            list_path, index = owner[0], owner[1] + 1
+        else:
+            return
+        self.insert(list_path, index, new_item(self.session.packet, list_path, values))
+
+    # --- indicators -------------------------------------------------------------------------------
+
+    def indicator_button(self, list_path: Callable[[], str], block: IndicatorBlock) -> QToolButton:
+        """添加三级指标: under the current row; its menu adds under any 一级/二级 of the pack's catalogue."""
         b = QToolButton()
-        b.setText("添加三级指标")
-        b.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        b.clicked.connect(lambda: self.add_indicator(prefix()))
+        b.setText("添加三级指标" if block.shape == "tree" else "添加指标")
+        b.clicked.connect(lambda: self.add_indicator(list_path()))
         self.buttons.addWidget(b)
-        menu = QMenu(b)
-        menu.addAction("在当前行下方添加", lambda: self.add_indicator(prefix()))
-        layout = self_eval_form.layout(self.session.packet.template)
-        for level1, level2s in layout.level1:
-            sub = menu.addMenu(f"添加到 {level1}")
-            for level2 in level2s:
-                sub.addAction(level2, functools.partial(self.add_indicator_to, prefix, level1, level2))
-        b.setMenu(menu)
+        catalogue = self.session.pack.catalogue(self.session.packet.catalogue)
+        if block.shape == "tree" and catalogue is not None:
+            b.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+            menu = QMenu(b)
+            menu.addAction("在当前行下方添加", lambda: self.add_indicator(list_path()))
+            for level1 in catalogue.level1:
+                sub = menu.addMenu(f"添加到 {level1.name}")
+                for level2 in level1.level2:
+                    sub.addAction(level2, functools.partial(self.add_indicator_to, list_path, level1.name, level2))
+            b.setMenu(menu)
         return b
 
-    def add_indicator_to(self, prefix: Callable[[], str], level1: str, level2: str) -> None:
+    def indicators(self, list_path: str) -> list[Indicator]:
+        items = get_or_blank(self.session.packet, list_path)
+        return items if isinstance(items, list) else []
+
+    def add_indicator_to(self, list_path: Callable[[], str], level1: str, level2: str) -> None:
         """A new 三级 row at the end of its 二级 group (or of its 一级 group, or of the table)."""
-        p = prefix()
-        inds = indicators_of(self.session, p)
+        path = list_path()
+        inds = self.indicators(path)
         same1 = [i for i, ind in enumerate(inds) if ind.level1.strip() == level1]
         same2 = [i for i in same1 if inds[i].level2.strip() == level2]
         index = (same2 or same1 or [len(inds) - 1])[-1] + 1
-        weight = None if same1 else self_eval_form.layout(self.session.packet.template).default_weights.get(level1)
-        self.insert(f"{p}.indicators", index, Indicator(level1=level1, level1_weight=weight, level2=level2))
+        catalogue = self.session.pack.catalogue(self.session.packet.catalogue)
+        weight = None if same1 or catalogue is None else (catalogue.weight_of(level1) or None)
+        self.insert(path, index, Indicator(level1=level1, level1_weight=weight, level2=level2))
 
-    def add_indicator(self, prefix: str) -> None:
-        """A new 三级 row under the current row's 一级/二级 (or the template's first when there is none)."""
-        inds = indicators_of(self.session, prefix)
-        owner = self.current_owner("indicators")
+    def add_indicator(self, list_path: str) -> None:
+        """A new row under the current row's 一级/二级 (or the catalogue's first when there is none)."""
+        inds = self.indicators(list_path)
+        owner = self.current_owner(list_path)
+        catalogue = self.session.pack.catalogue(self.session.packet.catalogue)
         if owner is not None:
             at = owner[1]
             item = Indicator(level1=inds[at].level1, level2=inds[at].level2)
@@ -148,65 +176,61 @@ class FormTab(QWidget):
         elif inds:
             item = Indicator(level1=inds[-1].level1, level2=inds[-1].level2)
             index = len(inds)
-        else:
-            layout = self_eval_form.layout(self.session.packet.template)
-            level1, level2s = layout.level1[0]
-            item = Indicator(level1=level1, level1_weight=layout.default_weights.get(level1), level2=level2s[0])
+        elif catalogue is not None and catalogue.level1:
+            first = catalogue.level1[0]
+            item = Indicator(level1=first.name, level1_weight=first.weight or None,
+                             level2=first.level2[0] if first.level2 else "")
             index = 0
-        self.insert(f"{prefix}.indicators", index, item)
+        else:
+            item, index = Indicator(), 0
+        self.insert(list_path, index, item)
 
-
-class BasicTab(FormTab):
-    """附件1 基础数据表."""
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session, build_basic)
-        self.button("添加项目支出行", self.add_project_line)
-        self.button("添加专项明细", self.add_sub_line)
-        self.button("添加楼堂馆所", self.add_building)
+    def add_block_buttons(self, att: Attachment, prefix: Callable[[], str]) -> None:
+        """The buttons an attachment's blocks offer, then 删除所选行."""
+        values = {"year": self.session.packet.year}
+        for block in att.blocks:
+            if isinstance(block, ListBlock):
+                text = block.add or f"添加{block.name or fill(block.side, values)}"
+                self.button(text, functools.partial(lambda b: self.add_to_list(resolve(b.list, prefix())), block))
+            elif isinstance(block, TableBlock):
+                for row in block.rows:
+                    if row.lines is None:
+                        continue
+                    lines = row.lines
+                    text = lines.add or f"添加{row.label.rstrip('：:')}行"
+                    self.button(text, functools.partial(self.add_to_list, lines.list, dict(lines.new)))
+                    if lines.sublist:
+                        self.button(lines.add_sub or "添加明细", functools.partial(
+                            self.add_sub_line, lines.list, lines.sublist, dict(lines.new_sub)))
+            elif isinstance(block, IndicatorBlock):
+                self.add_indicator_button = self.indicator_button(
+                    functools.partial(lambda b: resolve(b.list, prefix()), block), block)
         self.button("删除所选行", self.remove_current_row)
         self.buttons.addStretch(1)
 
-    def add_project_line(self) -> None:
-        owner = self.current_owner("project_lines")
-        lines = self.session.packet.basic.project_lines
-        item = ProjectLine(name=basic_form.PROJECT_LINE_LABELS["special"], kind="special")
-        self.insert("basic.project_lines", owner[1] + 1 if owner else len(lines), item)
-
-    def add_sub_line(self) -> None:
-        owner = self.view.owner_of_current()
-        if owner is None or "project_lines" not in owner[0]:
-            return
-        if owner[0] == "basic.project_lines":
-            list_path, index = f"basic.project_lines[{owner[1]}].lines", 0
-        else:
-            list_path, index = owner[0], owner[1] + 1
-        self.insert(list_path, index, SubLine(name="专项"))
-
-    def add_building(self) -> None:
-        self.insert("basic.buildings", len(self.session.packet.basic.buildings), Building())
-
 
 class ScoringPanel(QWidget):
-    """The packet's 执行率 scoring rule, and what 得分 would be under each rule."""
+    """The packet's 执行率 scoring rule (the pack's rules; each rule's own settings), and what 得分 would be
+    under each rule for the scorecard at ``prefix``."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, prefix: Callable[[], str]) -> None:
         super().__init__()
         self.session = session
+        self.prefix = prefix
         self.kind = QComboBox()
-        for kind, text in scoring.RULE_KINDS.items():
-            self.kind.addItem(text, kind)
+        for kind in session.pack.rules:
+            cls = EXECUTION_RULES[kind]
+            self.kind.addItem(cls.title, kind)
+        self.k_label = QLabel("k＝")
         self.k = QLineEdit()
-        self.k.setPlaceholderText("1")
         self.k.setMaximumWidth(60)
         self.bands = QLineEdit()
-        self.bands.setPlaceholderText("95%:1，90%:0.8，80%:0.6，60%:0.4")
         self.under_all = QLabel()
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(QLabel("执行率计分规则："))
         row.addWidget(self.kind)
-        row.addWidget(QLabel("k＝"))
+        row.addWidget(self.k_label)
         row.addWidget(self.k)
         row.addWidget(QLabel("分档："))
         row.addWidget(self.bands, 1)
@@ -217,24 +241,33 @@ class ScoringPanel(QWidget):
         self.bands.editingFinished.connect(self.commit)
 
     def refresh(self, full: bool = True) -> None:
-        rule = self.session.packet.scoring_rule
+        data = self.session.packet.scoring_rule
+        rule = rule_for(data)
         if full:  # the rule itself changed (or undo): show it; otherwise only the scores below move
             for w in (self.kind, self.k, self.bands):
                 w.blockSignals(True)
-            self.kind.setCurrentIndex(max(0, self.kind.findData(rule.kind)))
-            self.k.setText("" if rule.k is None else str(rule.k))
-            self.bands.setText("，".join(f"{b.min}:{b.ratio}" for b in rule.bands))
+            self.kind.setCurrentIndex(max(0, self.kind.findData(data.kind)))
+            self.k.setText("" if data.k is None else str(data.k))
+            self.bands.setText("，".join(f"{b.min}:{b.ratio}" for b in data.bands))
+            params = {p.name: p for p in rule.params}
+            self.k.setEnabled("k" in params)
+            self.bands.setEnabled("bands" in params)
+            if "k" in params:
+                self.k_label.setText(params["k"].label)
+                self.k.setPlaceholderText(params["k"].placeholder)
+                self.k.setToolTip(params["k"].tip)
+            if "bands" in params:
+                self.bands.setPlaceholderText(params["bands"].placeholder)
+                self.bands.setToolTip(params["bands"].tip)
             for w in (self.kind, self.k, self.bands):
                 w.blockSignals(False)
-            self.k.setEnabled(rule.kind == "deduct_per_point")
-            self.bands.setEnabled(rule.kind == "bands")
         ev = self.session.evaluation
-        rate = ev.computed.value("self_eval.execution_rate")
-        weight = ev.cells.value("self_eval.weight")
-        parts = [
-            f"{scoring.RULE_KINDS[kind].split('（')[0]} {format_score(value)}"
-            for kind, value in scoring.scores_under_all_rules(rule, rate, weight).items()
-        ]
+        prefix = self.prefix()
+        sp = next((x for x in ev.plan.scorecards if x.prefix == prefix), None)
+        rate = ev.computed.value(f"{prefix}.execution_rate")
+        weight = ev.cells.value(sp.path(sp.card.weight)) if sp is not None else None
+        parts = [f"{name} {format_score(value)}"
+                 for name, value in scores_under_all_rules(data, rate, weight, self.session.pack.rules).items()]
         self.under_all.setText("各规则下得分：" + "｜".join(parts))
 
     def current_rule(self) -> ScoringRule:
@@ -253,32 +286,53 @@ class ScoringPanel(QWidget):
             self.session.commit([set_cell(self.session.packet, "scoring_rule", rule)])
 
 
-class SelfEvalTab(FormTab):
-    """附件2 部门整体支出绩效自评表."""
+class AttachmentTab(FormTab):
+    """One attachment of packet scope (附件1, 附件2 …); the rule selector above it when it is scored."""
 
-    def __init__(self, session: Session) -> None:
-        super().__init__(session, build_self_eval)
-        self.button("添加目标", lambda: self.add_target("self_eval"))
-        self.add_indicator_button = self.indicator_button(lambda: "self_eval")
-        self.button("删除所选行", self.remove_current_row)
-        self.buttons.addStretch(1)
-        self.scoring = ScoringPanel(session)
-        layout = self.layout()
-        assert isinstance(layout, QVBoxLayout)
-        layout.insertWidget(0, self.scoring)
+    def __init__(self, session: Session, key: str) -> None:
+        att = session.pack.attachment(key)
+        assert att is not None, key
+        self.attachment = att
+        super().__init__(session, functools.partial(build_grid, key=key))
+        self.add_block_buttons(att, lambda: "")
+        self.scoring: ScoringPanel | None = None
+        if att.scorecard is not None:
+            root = att.scorecard.weight.split(".", 1)[0]
+            self.scoring = ScoringPanel(session, lambda: root)
+            layout = self.layout()
+            assert isinstance(layout, QVBoxLayout)
+            layout.insertWidget(0, self.scoring)
 
     def on_changed(self, edits: Sequence[Edit], structural: int) -> None:
         super().on_changed(edits, structural)
-        if hasattr(self, "scoring"):
+        if getattr(self, "scoring", None) is not None:
+            assert self.scoring is not None
             self.scoring.refresh(full=bool(structural))
 
 
-class ProjectsTab(QWidget):
-    """附件3: the list of projects and the form of the selected one."""
+class BasicTab(AttachmentTab):
+    """附件1 基础数据表 (hunan-dept's ``basic`` attachment)."""
 
     def __init__(self, session: Session) -> None:
+        super().__init__(session, "basic")
+
+
+class SelfEvalTab(AttachmentTab):
+    """附件2 部门整体支出绩效自评表 (hunan-dept's ``self_eval`` attachment)."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session, "self_eval")
+
+
+class ProjectsTab(QWidget):
+    """The project attachment (附件3 …): the list of projects and the form of the selected one."""
+
+    def __init__(self, session: Session, key: str | None = None) -> None:
         super().__init__()
         self.session = session
+        att = session.pack.attachment(key) if key else session.pack.project_attachment
+        assert att is not None
+        self.attachment = att
         self.list = QListWidget()
         self.list.setMaximumWidth(240)
         add = QPushButton("添加项目")
@@ -286,17 +340,20 @@ class ProjectsTab(QWidget):
         remove = QPushButton("删除项目")
         remove.clicked.connect(self.remove_project)
         left = QVBoxLayout()
-        left.addWidget(QLabel("项目支出"))
+        left.addWidget(QLabel("项目"))
         left.addWidget(self.list, 1)
         left.addWidget(add)
         left.addWidget(remove)
         left_w = QWidget()
         left_w.setLayout(left)
         self.form = FormTab(session, self._build)
-        self.form.button("添加目标", lambda: self.form.add_target(self.prefix))
-        self.form.indicator_button(lambda: self.prefix)
-        self.form.button("删除所选行", self.form.remove_current_row)
-        self.form.buttons.addStretch(1)
+        self.form.add_block_buttons(att, lambda: self.prefix)
+        self.scoring: ScoringPanel | None = None
+        if att.scorecard is not None and not any(a.scorecard for a in session.pack.attachments if a.scope == "packet"):
+            self.scoring = ScoringPanel(session, lambda: self.prefix)  # a project pack: the rule lives here
+            form_layout = self.form.layout()
+            assert isinstance(form_layout, QVBoxLayout)
+            form_layout.insertWidget(0, self.scoring)
         split = QSplitter()
         split.addWidget(left_w)
         split.addWidget(self.form)
@@ -317,12 +374,10 @@ class ProjectsTab(QWidget):
     def _build(self, session: Session) -> Grid:
         if not session.packet.projects:
             g = Grid(8, (120,) * 8)
-            from app.ui.grid import label
-
-            g.add(label("本单位没有单独填报的项目支出；点“添加项目”新建一张附件3。", 8))
+            g.add(label("本单位没有单独填报的项目；点“添加项目”新建一张项目支出绩效自评表。", 8))
             return g
         n = min(max(0, self.list.currentRow()) if hasattr(self, "list") else 0, len(session.packet.projects) - 1)
-        return build_project(session, n)
+        return build_grid(session, self.attachment.key, n)
 
     def fill_list(self) -> None:
         row = self.list.currentRow()
@@ -336,8 +391,12 @@ class ProjectsTab(QWidget):
 
     def show_project(self, _row: int) -> None:
         self.form.rebuild()
+        if self.scoring is not None:
+            self.scoring.refresh(full=False)
 
     def on_changed(self, edits: Sequence[Edit], structural: int) -> None:
+        if self.scoring is not None:
+            self.scoring.refresh(full=bool(structural))
         if structural:
             for edit in edits:
                 target = list_edit_index(edit)
@@ -350,7 +409,7 @@ class ProjectsTab(QWidget):
 
     def add_project(self) -> None:
         n = len(self.session.packet.projects)
-        item = Project(name=f"项目{n + 1}", weight="10")
+        item = new_item(self.session.packet, "projects", {"name": f"项目{n + 1}", "weight": "10"})
         self.session.commit([insert_item(self.session.packet, "projects", n, item)])
 
     def remove_project(self) -> None:
@@ -365,3 +424,6 @@ class ProjectsTab(QWidget):
             return False
         self.list.setCurrentRow(n)
         return self.form.locate(path)
+
+
+__all__ = ["AttachmentTab", "BasicTab", "FormView", "ProjectsTab", "ScoringPanel", "SelfEvalTab"]

@@ -12,16 +12,12 @@ import pytest
 
 from app.domain.cells import number_cells
 from app.domain.evaluate import evaluate
-from app.domain.forms import basic as basic_form
-from app.domain.forms import common
-from app.domain.forms import project as project_form
-from app.domain.forms import report as report_form
-from app.domain.forms import self_eval as self_eval_form
 from app.domain.model import Indicator, Packet
 from app.domain.numbers import Kind, format_value, parse_number
 from app.export import ExportRefused, export_packet
 from app.export.document import build_document, clip
 from tests.export.conftest import SEED_IDS, expected_json, flat, seed_packet
+from tests.hunan import printed_labels
 
 A4 = (595.28, 841.89)
 
@@ -62,18 +58,8 @@ def printed_inputs(packet: Packet) -> list[tuple[str, str]]:
 def test_pdf_prints_every_label_and_figure(seed: str, exports: dict[tuple[str, str], Path]) -> None:
     packet = seed_packet(seed)
     text = body_text(exports[(seed, "pdf")])
-    year = packet.year
-    labels = [common.fill(basic_form.TITLE, year), basic_form.STAFF_HEADER, basic_form.FUNDS_HEADER,
-              *(c.title(year) for c in basic_form.STAFF_COLUMNS), *(c.title(year) for c in basic_form.FUND_COLUMNS),
-              *(s.label for s in basic_form.FUND_ROWS), *(c.label for c in basic_form.BUILDING_COLUMNS),
-              basic_form.AUSTERITY_LABEL, common.fill(self_eval_form.TITLE, year), self_eval_form.UNIT_LABEL,
-              *(c.label for c in self_eval_form.FUNDS_COLUMNS), *self_eval_form.INCOME_LABELS.values(),
-              *self_eval_form.SPENDING_LABELS.values(), *(c.label for c in self_eval_form.INDICATOR_COLUMNS),
-              self_eval_form.TOTAL_LABEL, *(label for _, label in report_form.FOOTER_LABELS),
-              report_form.COVER_UNIT_LINE, report_form.TITLE.format(year=year, unit=packet.unit.name)]
-    if packet.projects:
-        labels += [common.fill(project_form.TITLE, year), project_form.NAME_LABEL,
-                   *project_form.FUND_ROW_LABELS.values()]
+    labels = printed_labels(packet)
+    assert "楼堂馆所控制情况" in "".join(labels) and "偏差原因分析及改进措施" in labels
     missing = [label for label in labels if flat(label) not in text]
     assert not missing, f"labels missing from the PDF: {missing}"
 
@@ -149,7 +135,7 @@ def test_final_print_with_errors_is_refused(tmp_path: Path) -> None:
 
 def test_cover_and_footer(exports: dict[tuple[str, str], Path]) -> None:
     pages = [flat(p) for p in pages_text(exports[("seed_000", "pdf")])]
-    cover = next(p for p in pages if flat(report_form.COVER_UNIT_LINE) in p)
+    cover = next(p for p in pages if flat("部门（单位）名称：（盖章）") in p)
     assert "2024年度中共岳阳市委组织部整体支出绩效自评报告" in cover
     assert "2025年6月25日" in cover  # unit.date 2025-06-25
     assert "填表人：" in pages[0] and "单位负责人签字：" in pages[0]

@@ -13,7 +13,6 @@ import openpyxl
 import pytest
 
 from app.domain.evaluate import evaluate
-from app.domain.forms import basic as basic_form
 from app.domain.numbers import Kind, round_half_up
 from app.export.document import build_document
 from tests.export.conftest import SEED_IDS, seed_packet
@@ -69,7 +68,7 @@ def test_seed000_cells_merges_and_formulas(exports: dict[tuple[str, str], Path])
     # borders on every cell of the table, also inside merged ranges
     assert ws.cell(rate_r + 1, rate_c + 1).border.right.style == "thin"
     # wrapped rows are given a height
-    r3, _ = find(ws, basic_form.AUSTERITY_LABEL)
+    r3, _ = find(ws, "厉行节约保障措施")
     assert ws.row_dimensions[r3].height >= 18
     se = wb["附件2"]
     r4, c4 = find(se, "年度资金总额")

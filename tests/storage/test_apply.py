@@ -45,7 +45,7 @@ SCENARIOS: dict[str, Make] = {
     "building": lambda p: [set_cell(p, "basic.buildings[0].actual_area", "12.5")],
     "report text": lambda p: [set_cell(p, "report.sections[2].text", "第三章正文")],
     "notes": lambda p: [set_cell(p, "notes", "备注")],
-    "template": lambda p: [set_cell(p, "template", "cost_level1")],
+    "catalogue": lambda p: [set_cell(p, "catalogue", "cost_level1")],
     "unit contact": lambda p: [set_cell(p, "unit.phone", "0730-1234567")],
     "whole unit": lambda p: [set_cell(p, "unit", Unit("中共岳阳市委组织部", "张三", "123", "李四", "2025-06-30"))],
     "rename unit": lambda p: [set_cell(p, "unit.name", "岳阳市委组织部（新）")],
@@ -217,16 +217,19 @@ def test_status_and_delete(db: Database) -> None:
 
 
 def test_create_packet_has_the_layout_and_chapters(db: Database) -> None:
-    from app.domain.forms.report import DEFAULT_SECTIONS
-    from app.domain.forms.self_eval import COST_LEVEL1
+    from tests.hunan import PACK
 
+    cost = PACK.catalogue("cost_level1")
+    assert cost is not None and PACK.report is not None
     pid = db.create_packet("新单位", 2025, "cost_level1")
     packet = db.load_packet(pid)
-    assert packet.template == "cost_level1" and packet.year == 2025 and packet.unit.name == "新单位"
+    assert (packet.template, packet.catalogue, packet.template_version) == ("hunan-dept", "cost_level1", PACK.version)
+    assert packet.year == 2025 and packet.unit.name == "新单位"
     weights = {i.level1: i.level1_weight for i in packet.self_eval.indicators}
-    assert weights == COST_LEVEL1.default_weights
-    assert [i.level2 for i in packet.self_eval.indicators] == [l2 for _, l2s in COST_LEVEL1.level1 for l2 in l2s]
-    assert [s.title for s in packet.report.sections] == list(DEFAULT_SECTIONS)
+    assert weights == {x.name: x.weight for x in cost.level1}
+    assert [i.level2 for i in packet.self_eval.indicators] == [l2 for x in cost.level1 for l2 in x.level2]
+    assert [s.title for s in packet.report.sections] == list(PACK.report.sections)
+    assert [line.name for line in packet.basic.project_lines] == ["业务工作经费", "运行维护经费"]
     with pytest.raises(StorageError):
         db.create_packet("新单位", 2025)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.domain.model import NO_PRIOR_FUNDS
 from app.storage import Database, StorageError
+from tests.hunan import NO_PRIOR as NO_PRIOR_FUNDS
 from tests.storage.conftest import seed
 
 

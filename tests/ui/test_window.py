@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.model import Packet
 from app.domain.numbers import Kind, parse_number
-from app.domain.scoring import RULE_KINDS
-from app.ui.main_window import TAB_TITLES, MainWindow, window_title
+from app.domain.scoring import EXECUTION_RULES
+from app.ui.main_window import MainWindow, window_title
 from tests.ui.helpers import cell_text, select, type_text
 
 
@@ -30,7 +30,9 @@ def test_title_tabs_and_status(window: MainWindow) -> None:
     packet = window.session.packet if window.session else Packet()
     assert window.windowTitle() == f"{packet.unit.name} — {packet.year} — PerfEval Desk 绩效自评填报"
     assert window.windowTitle() == window_title(packet.unit.name, packet.year)
-    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == list(TAB_TITLES)
+    tabs = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert tabs == ["附件1 基础数据表", "附件2 部门整体自评表", "附件3 项目支出自评表", "附件4 自评报告"]
+    assert window.pack_label.text() == "模板：湖南 部门整体支出绩效自评（附件1–4）（第1版）"
     ev = window.session.evaluation if window.session else None
     assert ev is not None
     assert window.counts.text() == f"错误 {len(ev.errors)} 个　提示 {len(ev.warnings)} 个"
@@ -78,9 +80,10 @@ def test_scoring_rule_changes_the_score(window: MainWindow, reopen) -> None:  # 
     tab = window.self_eval_tab
     session = tab.session
     assert tab.scoring.under_all.text().startswith("各规则下得分：")
-    for kind in RULE_KINDS:
-        if kind != "manual":
-            assert RULE_KINDS[kind].split("（")[0] in tab.scoring.under_all.text()
+    for kind in tab.session.pack.rules:
+        rule = EXECUTION_RULES[kind]
+        if not rule.entered:
+            assert rule.title.split("（")[0] in tab.scoring.under_all.text()
     tab.scoring.kind.setCurrentIndex(tab.scoring.kind.findData("deduct_per_point"))
     tab.scoring.k.setText("0.5")
     tab.scoring.commit()
@@ -228,7 +231,7 @@ def test_unexpected_error_is_logged_and_shown_in_chinese(tmp_path: Path, monkeyp
 
 
 def test_new_unit_gets_an_empty_packet_with_the_template(window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.domain.forms import self_eval as self_eval_form
+    from app.domain.layout import level_label
     from app.ui.main_window import NewPacketDialog
 
     def fill_in(dialog: NewPacketDialog) -> int:
@@ -241,14 +244,16 @@ def test_new_unit_gets_an_empty_packet_with_the_template(window: MainWindow, mon
     assert window.windowTitle() == window_title("某某县财政局", 2025)
     assert window.packets.count() == 2
     packet = window.session.packet if window.session else Packet()
-    layout = self_eval_form.layout(packet.template)
-    assert {ind.level1 for ind in packet.self_eval.indicators} == set(layout.level1_names)
-    # the merged 一级 cell shows the template's weight: 产出指标（50分）
-    first = layout.level1_names[0]
-    label = self_eval_form.level1_label(first, layout.default_weights[first])
+    catalogue = window.session.pack.catalogue(packet.catalogue) if window.session else None
+    assert catalogue is not None and packet.template == "hunan-dept"
+    assert {ind.level1 for ind in packet.self_eval.indicators} == {x.name for x in catalogue.level1}
+    # the merged 一级 cell shows the catalogue's weight: 产出指标（50分）
+    first = catalogue.level1[0]
+    label = level_label(first.name, first.weight)
     model = window.self_eval_tab.model()
-    shown = {str(model.data(model.index(r, 0))) for r in range(model.rowCount())}
+    shown = {str(model.data(model.index(r, c))) for r in range(model.rowCount()) for c in range(model.columnCount())}
     assert label in shown
+    assert [line.name for line in packet.basic.project_lines] == ["业务工作经费", "运行维护经费"]
 
 
 def test_export_actions_exist_exactly_when_the_writers_do(
