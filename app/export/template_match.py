@@ -20,6 +20,7 @@ clerk's stated figure and is kept, so that the check can compare it with the com
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -47,7 +48,7 @@ from app.domain.packs import (
     TextBlock,
     fill,
 )
-from app.domain.paths import PathError, get_or_blank, get_value, is_pack_field, parse_path, set_value
+from app.domain.paths import PathError, get_or_blank, get_value, parse_path, set_value
 from app.domain.plan import Plan, make_plan, resolve, table_cell, variables
 from app.domain.shape import ensure, materialize
 
@@ -468,11 +469,12 @@ class _Reader:
         head, _, name = path.rpartition(".")
         item = self.items.get(head)
         if item is not None and "[" not in name:  # a column of an item just read (no path walk)
-            if is_pack_field(item, name):
-                if item.fields.get(name) in (None, ""):
-                    item.fields[name] = value
-            elif getattr(item, name, None) in (None, ""):
-                setattr(item, name, value)
+            own = getattr(item, "fields", None)
+            if name in _attributes(type(item)):
+                if getattr(item, name) in (None, ""):
+                    setattr(item, name, value)
+            elif isinstance(own, dict) and own.get(name) in (None, ""):
+                own[name] = value  # a pack's own column (指标性质, 得分系数…)
             return
         try:
             ensure(self.packet, path)
@@ -544,7 +546,8 @@ class _Reader:
         """The catalogue whose 一级 names cover the indicators' best ("" when that is the pack's first)."""
         names: set[str] = set()
         for sp in make_plan(self.pack, self.packet).scorecards:
-            names |= {ind.level1.strip() for ind in sp.indicators if ind.level1.strip()}
+            items = get_or_blank(self.packet, sp.path(sp.card.indicators))
+            names |= {str(getattr(ind, "level1", "")).strip() for ind in items if isinstance(items, list)} - {""}
         if not names or len(self.pack.catalogues) < 2:
             return ""
         def rank(i: int) -> tuple[int, int, int]:
@@ -565,6 +568,11 @@ def _item_type(packet: Packet, list_path: str) -> type | None:
     owner: type = type(parent)
     args = typing.get_args(_hints(owner).get(parts[-1]))
     return args[0] if args and isinstance(args[0], type) and is_dataclass(args[0]) else None
+
+
+@functools.cache
+def _attributes(cls: type) -> frozenset[str]:
+    return frozenset(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else frozenset()
 
 
 @functools.cache

@@ -11,7 +11,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from app.domain import registry
 from app.domain.evaluate import evaluate
+from app.domain.layout import layout
 from app.domain.model import Band, Packet, ScoringRule
 from app.domain.numbers import Kind, parse_number
 from app.domain.package import PackageError
@@ -37,6 +39,20 @@ def carried_numbers(packet: Packet) -> dict[str, Decimal | None]:
         if path.endswith(".score") and ".indicators[" not in path and packet.scoring_rule.kind != "manual":
             continue
         out[path] = parse_number(get_or_blank(packet, path), kind).value
+    return out
+
+
+def printed_inputs(packet: Packet) -> dict[str, object]:
+    """Every cell the printed forms let a clerk fill (inputs, 一级/二级 groups, signature lines): texts as
+    printed, numbers as values; derived figures are left out (the export writes formulas there)."""
+    out: dict[str, object] = {}
+    for sheet in layout(registry.pack_for(packet), packet):
+        for _r, _c, cell in sheet.cells():
+            if cell.role == "group" or (cell.role == "input" and cell.kind is Kind.TEXT):
+                out[cell.path] = str(get_or_blank(packet, cell.path) or "").strip()
+            elif cell.role == "input":
+                out[cell.path] = parse_number(get_or_blank(packet, cell.path), cell.kind).value
+        out[f"{sheet.name}.footer"] = sheet.footer
     return out
 
 
@@ -67,6 +83,7 @@ def test_xlsx_round_trip(seed: str, exports: dict[tuple[str, str], Path]) -> Non
     assert back.template == original.template
     assert carried_numbers(back) == carried_numbers(original)
     assert texts(back) == texts(original)
+    assert printed_inputs(back) == printed_inputs(original)
     assert back.scoring_rule.kind == original.scoring_rule.kind
     assert evaluate(back).computed.as_text() == evaluate(original).computed.as_text()
     assert len(back.basic.buildings) == len(original.basic.buildings)

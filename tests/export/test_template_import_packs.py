@@ -15,11 +15,13 @@ from openpyxl.packaging.custom import CustomPropertyList
 from app.domain import registry
 from app.domain.evaluate import evaluate
 from app.domain.model import Band, FundRow, Indicator, Packet, Project, ScoringRule, Unit
+from app.domain.package import read_package_file
 from app.domain.shape import materialize
 from app.export import export_packet
 from app.export.template_import import read_template, read_template_file
+from tests.conftest import DATA
 from tests.export.conftest import seed_packet
-from tests.export.test_template_import import carried_numbers, texts
+from tests.export.test_template_import import carried_numbers, printed_inputs, texts
 from tests.hunan import PACK as HUNAN
 
 FLAT_PACK = {
@@ -86,6 +88,24 @@ FLAT_PACK = {
         ],
     }],
 }
+
+
+@pytest.mark.parametrize("path", sorted((DATA / "packs").glob("*.json")), ids=lambda p: p.stem)
+def test_shipped_packs_round_trip(path: Path, tmp_path: Path) -> None:
+    """The filled example of every shipped pack: export → import gives back every cell its forms print."""
+    original = read_package_file(path)
+    out = export_packet(original, "xlsx", tmp_path / f"{path.stem}.xlsx", draft=True)
+    back, problems = read_template(out)
+    assert problems == [] and back is not None
+    assert (back.template, back.year, back.unit.name) == (original.template, original.year, original.unit.name)
+    assert back.scoring_rule == original.scoring_rule
+    assert printed_inputs(back) == printed_inputs(original)
+    assert carried_numbers(back) == carried_numbers(original)
+    assert evaluate(back).computed.as_text() == evaluate(original).computed.as_text()
+    assert [s.title for s in back.report.sections] == [s.title for s in original.report.sections]
+    bare = read_template_file(without_properties(out, tmp_path / "bare.xlsx"))
+    assert bare.template == original.template
+    assert printed_inputs(bare) == printed_inputs(original)
 
 
 def hunan_variant() -> dict[str, object]:
