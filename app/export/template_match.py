@@ -470,7 +470,8 @@ class _Reader:
         item = self.items.get(head)
         if item is not None and "[" not in name:  # a column of an item just read (no path walk)
             own = getattr(item, "fields", None)
-            if name in _attributes(type(item)):
+            cls: type = item.__class__
+            if name in _attributes(cls):
                 if getattr(item, name) in (None, ""):
                     setattr(item, name, value)
             elif isinstance(own, dict) and own.get(name) in (None, ""):
