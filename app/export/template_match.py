@@ -73,9 +73,15 @@ _NUMBERING = re.compile(rf"^(?:{_ORDINAL}[、.．)]|\({_ORDINAL}\))")
 
 
 @functools.lru_cache(maxsize=16384)
+def nfkc(text: str) -> str:
+    """Full-width letters, digits, colons and brackets as ASCII (what every comparison starts from)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@functools.lru_cache(maxsize=16384)
 def compact(text: str) -> str:
-    """NFKC without any whitespace (full-width colons and brackets become ASCII)."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """NFKC without any whitespace."""
+    return "".join(nfkc(text).split())
 
 
 @functools.lru_cache(maxsize=16384)
@@ -130,7 +136,7 @@ class Label:
 
     def inline(self, cell: str, *, suffix: bool = False) -> str | None:
         """The value typed after the label in its own cell (“其他资金：16.02” → “16.02”), else None."""
-        text = unicodedata.normalize("NFKC", cell)
+        text = nfkc(cell)
         for m in re.finditer(":", text):
             if self.level(text[: m.start()], suffix=suffix):
                 rest = text[m.end():].strip()
@@ -144,7 +150,7 @@ def template_regex(template: str, names: Iterable[str] = ()) -> re.Pattern[str]:
     out = []
     seen: set[str] = set()
     wanted = set(names) | {"year"}
-    parts = [p for p in re.split(r"(\{[a-z_]+\})", unicodedata.normalize("NFKC", template)) if p.strip()]
+    parts = [p for p in re.split(r"(\{[a-z_]+\})", nfkc(template)) if p.strip()]
     for part in parts:
         if part.startswith("{") and part.endswith("}"):
             name = part[1:-1]
@@ -219,8 +225,9 @@ class _View:
                     best = (lv, r, c, value)
         return None if best is None else best[1:]
 
-    def matches_any(self, r: int, labels: Iterable[Label]) -> bool:
-        return any(lab.level(v) for _, v in self.strings(r) for lab in labels)
+    def count_in(self, r: int, keys: set[str]) -> int:
+        """How many cells of row ``r`` read as one of ``keys`` (labels as :func:`loose` gives them)."""
+        return sum(1 for _, v in self.strings(r) if loose(v) in keys)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -252,6 +259,8 @@ def signature(att: Attachment) -> list[str]:
     unique = []
     for t in texts:
         rough = loose(fill(t, {"year": 2000, "prior_year": 1999}))
+        if "{" in rough:
+            continue  # a pack variable outside brackets: its value is not known before reading
         if len(rough) >= 2 and rough not in seen:
             seen.add(rough)
             unique.append(rough)
@@ -264,7 +273,7 @@ def _sheet_keys(view: _View) -> set[str]:
     for r in view.rows:
         for _, v in view.strings(r):
             out.add(loose(v))
-            text = unicodedata.normalize("NFKC", v)
+            text = nfkc(v)
             for m in re.finditer(":", text):
                 out.add(loose(text[: m.start()]))
     return out
@@ -281,7 +290,7 @@ def _title_year(view: _View, template: str) -> tuple[bool, int | None]:
     pattern = template_regex(template)
     for r in sorted(view.rows)[:TITLE_ROWS]:
         for _, v in view.strings(r):
-            m = pattern.search(unicodedata.normalize("NFKC", v))
+            m = pattern.search(nfkc(v))
             if m:
                 year = m.groupdict().get("year")
                 return True, int(year) if year else None
@@ -295,7 +304,7 @@ def fit(view: _View, att: Attachment, keys: set[str]) -> _Fit:
     sig = signature(att)
     found = sum(1 for s in sig if s in keys)
     score = found - 0.5 * (len(sig) - found) + (5 if titled else 0)
-    if template_regex(att.sheet).fullmatch(unicodedata.normalize("NFKC", view.name).strip()):
+    if template_regex(att.sheet).fullmatch(nfkc(view.name).strip()):
         score += 1
     enough = titled or (sig and found >= max(3, math.ceil(len(sig) / 2)))
     return _Fit(att, score if enough else 0.0, year)
@@ -357,12 +366,16 @@ def read_workbook(sheets: list[_Sheet], packs: list[Pack], chosen: Pack | None) 
     packet = Packet(year=year, template=pack.id, template_version=pack.version)
     materialize(pack, packet)
     reader = _Reader(pack, packet)
+    projects = [f for _, f in forms if f.attachment is not None and f.attachment.scope == "project"]
+    reader.prepare(len(projects))
     done: set[str] = set()
+    n = 0
     for view, f in forms:
         if f.attachment is None:
             _read_report(view, packet)
         elif f.attachment.scope == "project":
-            reader.sheet(view, f.attachment)
+            reader.sheet(view, f.attachment, n)
+            n += 1
         elif f.attachment.key not in done:  # a second copy of a packet-wide form is left alone
             done.add(f.attachment.key)
             reader.sheet(view, f.attachment)
@@ -375,7 +388,7 @@ def _any_year(views: Iterable[_View]) -> int | None:
     for view in views:
         for r in sorted(view.rows)[:TITLE_ROWS]:
             for _, v in view.strings(r):
-                m = re.search(r"(\d{4})\s*年度", unicodedata.normalize("NFKC", v))
+                m = re.search(r"(\d{4})\s*年度", nfkc(v))
                 if m:
                     return int(m.group(1))
     return None
@@ -513,15 +526,15 @@ class _Reader:
         return path
 
     # -- a sheet -------------------------------------------------------------------------------------
-    def sheet(self, view: _View, att: Attachment) -> None:
-        prefix, n = "", None
-        if att.scope == "project":
-            path = self.append("projects")
-            if path is None:
-                return
-            n = len(self.packet.projects) - 1
-            prefix = path
+    def prepare(self, projects: int) -> None:
+        """One project per project sheet, then the plan (which figures a packet states where) once."""
+        for _ in range(projects):
+            self.append("projects")
         self.plan = make_plan(self.pack, self.packet)
+
+    def sheet(self, view: _View, att: Attachment, n: int | None = None) -> None:
+        """Read one sheet as ``att`` (a project attachment: as project ``n``)."""
+        prefix = f"projects[{n}]" if n is not None else ""
         _SheetReader(self, view, att, prefix, n).read()
         self.unit_lines.append((view, att))
 
@@ -538,7 +551,7 @@ class _Reader:
             pattern = template_regex(att.unit_line, ("unit",))
             for r in sorted(view.rows)[:TITLE_ROWS]:
                 for _, v in view.strings(r):
-                    m = pattern.search(unicodedata.normalize("NFKC", v))
+                    m = pattern.search(nfkc(v))
                     if m and m.group("unit").strip():
                         return m.group("unit").strip()
         return ""
@@ -675,6 +688,13 @@ class _SheetReader:
             if len(cols) >= need:
                 return r, cols
         return None
+
+    def heading_keys(self, columns: tuple[Column, ...]) -> set[str]:
+        return {self.label(c.label).rough for c in columns} - {""}
+
+    def repeats_heading(self, r: int, keys: set[str], need: int) -> bool:
+        """A row that is the block's heading printed again (a printout pasted over several pages)."""
+        return self.view.count_in(r, keys) >= need
 
     def column_map(self, columns: tuple[Column, ...], r: int) -> dict[str, int]:
         cells = self.view.strings(r)
@@ -826,7 +846,7 @@ class _SheetReader:
         exact = {key(r.label): r for r in block.rows if key(r.label)}
         rough = {loose(r.label): r for r in block.rows if loose(r.label)}
         seen: set[str] = set()
-        heading_labels = [self.label(c.label) for c in block.columns]
+        heading = self.heading_keys(block.columns)
         lines_row = None
         line_path: str | None = None
         line_indent = 0
@@ -843,7 +863,7 @@ class _SheetReader:
                 spec = rough.get(loose(text))
             if spec is not None and spec.key in seen and lines_row is not None:
                 spec = None  # the same name again under the lines: a line
-            if spec is None and sum(1 for lab in heading_labels if view.matches_any(r, [lab])) >= 2:
+            if spec is None and self.repeats_heading(r, heading, 2):
                 continue  # the heading repeated (a printout pasted over pages)
             last = r
             if spec is not None:
@@ -900,7 +920,7 @@ class _SheetReader:
             return region.rows.start
         hr, cols = head
         list_path = resolve(block.list, self.prefix)
-        labels = [self.label(c.label) for c in block.columns]
+        heading = self.heading_keys(block.columns)
         items: list[str] = []
         last = hr
         for r in range(hr + 1, region.rows.stop):
@@ -908,7 +928,7 @@ class _SheetReader:
                 break
             if not self.view.cells(r):
                 continue
-            if sum(1 for lab in labels if self.view.matches_any(r, [lab])) >= 2:
+            if self.repeats_heading(r, heading, 2):
                 continue  # the heading again
             values: dict[str, Raw] = {}
             for col in block.columns:
@@ -936,7 +956,7 @@ class _SheetReader:
         pattern = template_regex(side, names)
         for rr in (r, *range(max(1, r - 2), r)):
             for _, v in self.view.strings(rr):
-                m = pattern.search(unicodedata.normalize("NFKC", v))
+                m = pattern.search(nfkc(v))
                 if not m:
                     continue
                 for name in names:
@@ -979,7 +999,7 @@ class _SheetReader:
         scored = [cols[c.key] for c in block.columns if c.role in ("weight", "score") and c.key in cols]
         before = min(scored) if scored else max(cols.values()) + 1
         total = self.label(block.total_label)
-        labels = [self.label(c.label) for c in block.columns]
+        heading = self.heading_keys(block.columns)
         current: dict[str, tuple[str, Raw]] = {}
         last = hr
         for r in range(hr + 1, region.rows.stop):
@@ -994,7 +1014,7 @@ class _SheetReader:
                     self.r.put(resolve(card.total, self.prefix), view.sheet.number(r, cols[score.key], Kind.SCORE,
                                                                                    stated=True))
                 return r
-            if sum(1 for lab in labels if view.matches_any(r, [lab])) >= 3:
+            if self.repeats_heading(r, heading, 3):
                 continue  # the heading again
             for i, col in enumerate(levels):
                 if col.key not in cols:
@@ -1004,7 +1024,7 @@ class _SheetReader:
                     continue
                 weight: Raw = None
                 if weights.get(col.role):
-                    m = _LEVEL_WEIGHT.match("".join(unicodedata.normalize("NFKC", text).split()))
+                    m = _LEVEL_WEIGHT.match("".join(nfkc(text).split()))
                     if m:
                         text, weight = m.group(1), m.group(2)
                 current[col.key] = (text, weight)
@@ -1063,10 +1083,10 @@ class _SheetReader:
         for sig in self.att.footer:
             if not sig.path:
                 continue
-            lab = unicodedata.normalize("NFKC", sig.label).strip()
+            lab = nfkc(sig.label).strip()
             for r in sorted(self.view.rows):
                 for _, v in self.view.strings(r):
-                    text = unicodedata.normalize("NFKC", v).strip()
+                    text = nfkc(v).strip()
                     if not text.startswith(lab):
                         continue
                     value = text[len(lab):].strip()
