@@ -473,6 +473,7 @@ class _Reader:
         self.unit_lines: list[tuple[_View, Attachment]] = []
         self.plan: Plan = make_plan(pack, packet)
         self.items: dict[str, Any] = {}  # path → the list items read so far
+        self.lists: dict[str, tuple[list[Any], type]] = {}  # list path → (the list, its item type)
 
     # -- storing -------------------------------------------------------------------------------------
     def put(self, path: str, value: Raw) -> None:
@@ -502,14 +503,18 @@ class _Reader:
     def append(self, list_path: str, name: tuple[str, str] | None = None) -> str | None:
         """A new item at the end of a list of the packet (its path), with the pack's defaults for an item
         of that name (附件1: 业务工作经费 is kind business)."""
-        try:
-            ensure(self.packet, list_path)
-            items = get_value(self.packet, list_path)
-        except PathError:
-            return None
-        tp = _item_type(self.packet, list_path)
-        if not isinstance(items, list) or tp is None:
-            return None
+        found = self.lists.get(list_path)
+        if found is None:
+            try:
+                ensure(self.packet, list_path)
+                items = get_value(self.packet, list_path)
+            except PathError:
+                return None
+            tp = _item_type(self.packet, list_path)
+            if not isinstance(items, list) or tp is None:
+                return None
+            found = self.lists[list_path] = (items, tp)
+        items, tp = found
         item = tp()
         if name is not None:
             attr, text = name
