@@ -224,14 +224,24 @@ class _Layout:
 
     # -- blocks ------------------------------------------------------------------------------------
     def block(self, block: object) -> list[_Row]:
+        """The block's rows, each as wide as the form: a block narrower than the form (a pack added a column to
+        another block) widens its last column, so one block's change never re-spans the others."""
+        inner = self.att.columns - (1 if getattr(block, "side", "") else 0)
         if isinstance(block, FormBlock):
-            return self.form(block)
-        if isinstance(block, TableBlock):
-            return self.table(block)
-        if isinstance(block, ListBlock):
-            return self.list_block(block)
-        if isinstance(block, IndicatorBlock):
-            return self.indicators(block)
+            rows = self.form(block)
+            for row in rows:
+                _widen(row, inner - sum(c.colspan for c in row.cells))
+            return rows
+        if isinstance(block, TableBlock | ListBlock | IndicatorBlock):
+            if isinstance(block, TableBlock):
+                rows, natural = self.table(block), block.label_span + sum(c.span for c in block.columns)
+            elif isinstance(block, ListBlock):
+                rows, natural = self.list_block(block), sum(c.span for c in block.columns)
+            else:
+                rows, natural = self.indicators(block), sum(c.span for c in block.columns)
+            for row in rows:
+                _widen(row, inner - natural)
+            return rows
         if isinstance(block, TextBlock):
             cell = SheetCell("input", path=resolve(block.path, self.prefix), paragraph=True,
                              colspan=self.att.columns - (1 if block.side else 0))
@@ -456,6 +466,11 @@ class _Layout:
             else:
                 cells.append(SheetCell("blank", colspan=col.span))
         return cells
+
+
+def _widen(row: _Row, extra: int) -> None:
+    if extra > 0 and row.cells:
+        row.cells[-1].colspan += extra
 
 
 @dataclass

@@ -7,6 +7,7 @@ clerk (or a finance bureau batch-checking packets) sees them all at once, not th
 from __future__ import annotations
 
 import json
+import re
 import types
 import typing
 from dataclasses import dataclass, fields, is_dataclass
@@ -16,6 +17,7 @@ from typing import Any, get_type_hints
 from app.domain.model import Packet
 
 FORMAT = "perfeval-package/1"
+_FIELD_KEY = re.compile(r"[^\W\d]\w*")  # an identifier (汉字 allowed): what a field path can name
 MAX_BYTES = 20 * 1024 * 1024  # a real packet is ~15-60 KB; anything this large is not one
 
 
@@ -208,6 +210,10 @@ def _build(tp: Any, value: Any, place: str, problems: list[Problem]) -> Any:
         if "fields" in names:  # keys a template pack adds (指标性质, 财政专户管理资金…) keep what was typed
             own = {k: v for k, v in value.items()
                    if k not in names and (v is None or isinstance(v, str | int | float)) and not isinstance(v, bool)}
+            for k in own:
+                if not _FIELD_KEY.fullmatch(k):  # a key is a path step: "a.b" or "x[0]" would name another cell
+                    problems.append(Problem(f"{place}.{k}" if place else k,
+                                            "字段名只能由字母、数字、下划线或汉字组成"))
             if own:
                 value = {**value, "fields": {**own, **(value.get("fields") or {})}}
         for f in fields(tp):
@@ -242,15 +248,29 @@ def _json_type(value: Any) -> str:
 # --- writing ------------------------------------------------------------------------------------
 
 
+#: parts of a packet that only some packs have (a project pack has none of them)
+_OPTIONAL_PARTS = ("basic", "self_eval", "report")
+
+
 def packet_to_dict(packet: Packet) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": FORMAT}
+    parts = _pack_parts(packet)
     for f in fields(packet):
-        if f.name == "extra":
+        if f.name == "extra" or (f.name in _OPTIONAL_PARTS and f.name not in parts):
             continue
         doc[f.name] = _plain(getattr(packet, f.name))
     for k, v in packet.extra.items():
         doc.setdefault(k, v)
     return doc
+
+
+def _pack_parts(packet: Packet) -> tuple[str, ...]:
+    from app.domain.registry import UnknownPack, pack_for
+
+    try:
+        return pack_for(packet).parts
+    except UnknownPack:
+        return _OPTIONAL_PARTS  # keep everything of a packet on a pack this machine lacks
 
 
 def _plain(value: Any) -> Any:

@@ -325,12 +325,30 @@ class Catalogue:
 
 
 @dataclass(frozen=True)
+class ReportInsert:
+    """A table or chart the report can have generated where the clerk asks (a line 【caption】), from figures
+    of the packet — the same the 审核 compares the report's text with."""
+
+    caption: str
+    kind: str  # table | chart
+    columns: tuple[str, ...] = ()  # table: headings …
+    cells: tuple[str, ...] = ()  # … and the figure or cell under each
+    kinds: tuple[Kind, ...] = ()
+    bars: tuple[tuple[str, str, str], ...] = ()  # chart: (label, budget, executed) figures
+    projects: bool = False  # chart: a bar per project too (全年预算数, 全年执行数)
+
+
+@dataclass(frozen=True)
 class ReportSpec:
     label: str  # 附件4
     title: str  # {year}年度{unit}整体支出绩效自评报告
     unit_line: str
     date_line: str
     sections: tuple[str, ...]
+    inserts: tuple[ReportInsert, ...] = ()
+
+    def insert(self, caption: str) -> ReportInsert | None:
+        return next((i for i in self.inserts if i.caption == caption), None)
 
 
 @dataclass(frozen=True)
@@ -872,12 +890,32 @@ class _Reader:
 
     def report(self, doc: Any, place: str) -> ReportSpec:
         d = self.obj(doc, place)
+        inserts = []
+        for i, raw in enumerate(self.lst(d.get("inserts"), _at(place, "inserts"))):
+            where = f"{place}.inserts[{i}]"
+            ins = self.obj(raw, where)
+            kind = self.choice(ins, "kind", where, ("table", "chart"), "table")
+            cells = tuple(self.path(c, _at(where, "cells")) for c in self.strings(ins, "cells", where))
+            columns = self.strings(ins, "columns", where)
+            if kind == "table" and len(cells) != len(columns):
+                self.bad(where, f"columns（{len(columns)}个）与cells（{len(cells)}个）应一一对应")
+            kinds = tuple(_KINDS.get(k, Kind.MONEY) for k in self.strings(ins, "kinds", where)) or \
+                tuple(Kind.MONEY for _ in cells)
+            bars = []
+            for j, bar in enumerate(self.lst(ins.get("bars"), _at(where, "bars"))):
+                bd = self.obj(bar, f"{where}.bars[{j}]")
+                bars.append((self.text(bd, "label", f"{where}.bars[{j}]"),
+                             self.path(self.text(bd, "budget", f"{where}.bars[{j}]"), f"{where}.bars[{j}].budget"),
+                             self.path(self.text(bd, "actual", f"{where}.bars[{j}]"), f"{where}.bars[{j}].actual")))
+            inserts.append(ReportInsert(self.text(ins, "caption", where, required=True), kind, columns, cells,
+                                        kinds, tuple(bars), self.flag(ins, "projects", where)))
         return ReportSpec(
             label=self.text(d, "label", place, required=True),
             title=self.text(d, "title", place, required=True),
             unit_line=self.text(d, "unit_line", place),
             date_line=self.text(d, "date_line", place, default="年    月    日"),
             sections=self.strings(d, "sections", place),
+            inserts=tuple(inserts),
         )
 
 
@@ -930,21 +968,22 @@ def _validate(pack: Pack, reader: _Reader) -> None:
 
 
 def _block_width(block: Block, width: int) -> Iterator[str]:
+    """A block may be narrower than the form (its last cell takes the rest), never wider."""
     if isinstance(block, FormBlock):
         for i, row in enumerate(block.rows):
             for only in ("screen", "print"):
                 n = sum(c.span for c in row.cells if c.only in ("", only))
-                if n != width and row.only in ("", only):
-                    yield f"第{i + 1}行的单元格共占{n}列，应为{width}列"
+                if n > width and row.only in ("", only):
+                    yield f"第{i + 1}行的单元格共占{n}列，超过了{width}列"
                     break
     elif isinstance(block, TableBlock):
         n = block.label_span + sum(c.span for c in block.columns)
-        if n != width:
-            yield f"行标签（{block.label_span}列）与各列共占{n}列，应为{width}列"
+        if n > width:
+            yield f"行标签（{block.label_span}列）与各列共占{n}列，超过了{width}列"
     elif isinstance(block, ListBlock | IndicatorBlock):
         n = sum(c.span for c in block.columns)
-        if n != width:
-            yield f"各列共占{n}列，应为{width}列"
+        if n > width:
+            yield f"各列共占{n}列，超过了{width}列"
 
 
 def fill(label: str, values: Mapping[str, object]) -> str:

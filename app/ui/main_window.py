@@ -44,7 +44,10 @@ APP_TITLE = "PerfEval Desk 绩效自评填报"
 
 
 def tab_title(label: str, title: str) -> str:
-    """附件1 + {year}年度部门整体支出绩效评价基础数据表 → 附件1 基础数据表 (short enough for a tab)."""
+    """附件1 + {year}年度部门整体支出绩效评价基础数据表 → 附件1 基础数据表 (short enough for a tab); a form
+    whose label is its name (项目支出绩效自评表) keeps just that."""
+    if not label.startswith("附件"):
+        return label
     text = title.replace("{year}年度", "").replace("{year}年", "")
     for long, short in (("部门整体支出绩效评价", ""), ("部门整体支出绩效", "部门整体"), ("绩效自评表", "自评表")):
         text = text.replace(long, short)
@@ -223,7 +226,7 @@ class MainWindow(QMainWindow):
             self.tabs.addTab(tab, tab_title(att.label, att.title))
         if pack.report is not None:
             self.report_tab = ReportTab(session)
-            self.tabs.addTab(self.report_tab, f"{pack.report.label} 自评报告")
+            self.tabs.addTab(self.report_tab, tab_title(pack.report.label, "自评报告"))
         self.tabs.setCurrentIndex(max(0, min(current, self.tabs.count() - 1)))
         self.pack_label.setText(f"模板：{pack.name}（第{pack.version}版）")
         self.pack_label.setToolTip(f"{pack.description}\n{pack.path}")

@@ -1,9 +1,10 @@
-"""Screenshots of every tab with the seed-000 packet, as a clerk sees them.
+"""Screenshots of every tab with the seed-000 packet, as a clerk sees them, and of the other shipped packs'
+examples (tests/data/packs/*.json).
 
     xvfb-run -a -s "-screen 0 1280x800x24" python docs/screenshots/make_screenshots.py
 
 Uses a fresh database in a temporary folder (the sample packet is imported on first start, as in
-``perfeval``) and the bundled font; writes docs/screenshots/gui-<tab>.png.
+``perfeval``) and the bundled font; writes docs/screenshots/gui-<tab>.png and gui-<pack>-<n>.png.
 """
 
 from __future__ import annotations
@@ -54,6 +55,20 @@ def main() -> None:
                 app.processEvents()
             out = HERE / "gui-self-eval-indicators.png"
             image = window.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.AvoidDither)
+            image.save(str(out), "PNG", 9)
+            print(out, out.stat().st_size)
+    for example in sorted((ROOT / "tests" / "data" / "packs").glob("*.json")):
+        from app.domain.package import read_package_file
+
+        pid = db.import_packet(read_package_file(example))
+        window.open_packet(pid)
+        for i in range(window.tabs.count()):
+            window.tabs.setCurrentIndex(i)
+            for _ in range(5):
+                app.processEvents()
+            out = HERE / f"gui-{example.stem}-{i + 1}.png"
+            image = window.grab().toImage().convertToFormat(QImage.Format.Format_Indexed8,
+                                                            Qt.ImageConversionFlag.AvoidDither)
             image.save(str(out), "PNG", 9)
             print(out, out.stat().st_size)
     window.close()

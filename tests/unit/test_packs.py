@@ -156,7 +156,7 @@ def _hunan_doc() -> dict:  # type: ignore[type-arg]
     ("change", "place", "words"),
     [
         (lambda d: d["attachments"][1]["blocks"][0]["rows"][0].append({"label": "多余"}),
-         "attachments[1].blocks[0]", "共占10列，应为9列"),
+         "attachments[1].blocks[0]", "共占10列，超过了9列"),
         (lambda d: d["attachments"][0]["blocks"][2].__setitem__("type", "grid"),
          "attachments[0].blocks[2].type", "未知的块类型“grid”"),
         (lambda d: d.__setitem__("rules", ["proportional", "golden"]), "rules[1]", "未知的计分规则“golden”"),
