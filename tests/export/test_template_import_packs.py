@@ -298,3 +298,50 @@ def test_scoring_rule_from_the_formula_without_properties(rule: ScoringRule, tmp
     back = read_template_file(without_properties(out, tmp_path / "bare.xlsx"))
     assert back.scoring_rule == rule
     assert evaluate(back).computed.as_text() == evaluate(packet).computed.as_text()
+
+
+def test_hand_filled_national_project_form(tmp_path: Path) -> None:
+    """The published 财政部 项目支出绩效自评表 as a clerk types it (no file properties, no formulas, its own
+    column positions, “-” in unused cells, the title over two lines, 产出指标(50分) with ASCII brackets) is
+    recognised as mof-project and reads into the same packet as the filled example, the real 0/0/0 年度资金总额
+    kept as stated, so the check finds the same sums wrong."""
+    original = read_package_file(DATA / "packs" / "mof-project.json")
+    p = original.projects[0]
+    f = p.funds
+    rows: list[list[object]] = [
+        ["项目支出绩效自评表\n（2022年度）"],
+        ["填报单位（盖章）：" + original.unit.name],
+        ["项目名称", None, p.name],
+        ["主管部门", None, p.supervisor, None, None, "实施单位", p.implementer],
+        ["项目资金\n（万元）", None, None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        [None, "年度资金总额", None, 0, 0, 0, 10, p.execution_rate, 10],
+        [None, "其中：本年财政拨款", None, 90, f["current"].full_year, 89.974, "-", "-", "-"],
+        [None, "上年结转资金", None, None, None, None, "-", "-", "-"],
+        [None, "其他资金", None, None, None, None, "-", "-", "-"],
+        ["年度总体目标", "预期目标", None, None, None, "实际完成情况"],
+        [None, p.targets[0].expected, None, None, None, p.targets[0].actual],
+        ["绩效指标", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+         "偏差原因分析及改进措施"],
+    ]
+    last = ""
+    for ind in p.indicators:
+        l1 = f"{ind.level1}({ind.level1_weight}分)" if ind.level1 != last else None
+        last = ind.level1
+        rows.append([None, l1, ind.level2, ind.name, ind.target, ind.actual, int(str(ind.weight)), ind.score, None])
+    rows += [["总分", None, None, None, None, None, 100, p.total_score], [], ["填表人：", None, None, "联系电话："]]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "Sheet1"
+    for row in rows:
+        ws.append(row)
+    path = tmp_path / "national.xlsx"
+    wb.save(path)
+    back = read_template_file(path)
+    assert (back.template, back.year, back.unit.name) == ("mof-project", 2022, original.unit.name)
+    assert printed_inputs(back) == printed_inputs(original)
+    assert back.projects[0].funds["total"] == f["total"]  # stated 0/0/0, kept
+    assert (back.projects[0].execution_rate, back.projects[0].score) == ("100%", "10")
+    want, got = evaluate(original), evaluate(back)
+    assert got.computed.as_text() == want.computed.as_text()
+    assert sorted((i.code, i.field) for i in got.issues) == sorted((i.code, i.field) for i in want.issues)
