@@ -828,9 +828,16 @@ class _SheetReader:
         if right is None:
             return r, 0, None
         cc, v = right
-        if isinstance(v, str) and (re.search("[:：]", v) or any(x.level(v) for x in labels)):
+        if isinstance(v, str) and self.is_label(v, labels, kind):
             return r, 0, None  # the neighbour is the next label (“项目支出：949.09”): this one is blank
         return r, cc, None
+
+    @staticmethod
+    def is_label(text: str, labels: list[Label], kind: Kind) -> bool:
+        """A form's own label (maybe holding its figure); beside a number also anything with a “：” in it."""
+        if any(x.level(text) or x.inline(text) is not None for x in labels):
+            return True
+        return kind is not Kind.TEXT and ":" in nfkc(text)
 
     # -- table ---------------------------------------------------------------------------------------
     def table(self, block: TableBlock, region: _Region) -> int:

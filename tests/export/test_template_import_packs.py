@@ -274,9 +274,13 @@ def test_label_variants_of_hand_filled_templates(tmp_path: Path) -> None:
     spending = cells2["项目支出："]
     spending.value = f"项目支出：{packet.self_eval.spending['project']}"
     se.cell(spending.row, spending.column + 1).value = None
+    proj = wb["附件3-1"]
+    supervisor = next(c for row in proj.iter_rows() for c in row if c.value == "主管部门")
+    proj.cell(supervisor.row, supervisor.column + 2).value = "岳阳市：组织部"  # a text with a colon is no label
     path = tmp_path / "variants.xlsx"
     wb.save(path)
     back = read_template_file(path)
+    assert back.projects[0].supervisor == "岳阳市：组织部"
     assert back.unit.name == packet.unit.name
     assert back.basic.funds["overseas"] == packet.basic.funds["overseas"]
     assert back.basic.funds["reception"].budget == packet.basic.funds["reception"].budget
