@@ -1,18 +1,18 @@
 """Read a filled official template (.xlsx laid out like 附件1/附件2, 附件3 sheets too) into a packet; the
 附件4 sheet and the file properties written by :mod:`app.export.xlsx` are read back as well.
 
-The reader finds the forms by their printed labels (from :mod:`app.domain.forms`), not by fixed cell
-addresses, so it reads the official template as clerks fill it and what :mod:`app.export.xlsx` writes.
-Every cell it cannot read is reported at once (sheet, row, column) in one :class:`PackageError`.
+The reader finds the forms by the headings and labels their template pack declares (the pack named in the
+file properties, else the pack the sheets look like; see :mod:`app.export.template_match`), not by fixed
+cell addresses, so it reads the official template as clerks fill it and what :mod:`app.export.xlsx` writes,
+for any pack.  Every cell it cannot read is reported at once (sheet, row, column).
 
 A derived cell holding a formula (控制率, sums, 执行率, 得分, 总分) is not a stated figure: the packet
 recomputes it.  A derived cell holding a plain value is the clerk's stated figure and is kept, so that
 ``perfeval check`` can compare it with the computed one.
 
-The file comes from outside (e-mail, USB stick), so :mod:`app.export.xlsx_reader` reads it, not openpyxl:
-streamed, with real limits on what each part inflates to, no DOCTYPE/ENTITY, rows and cells counted as they
-stream by, formulas and their results from one pass.  A cell is a formula only when the file stores it as one
-(:mod:`app.export.celltext`): a text such as ``=HYPERLINK(…)`` comes back as that text.
+The file comes from outside (e-mail, USB stick), so it is checked before openpyxl sees it: zip entry
+count, sizes and compression ratio (zip bombs), DOCTYPE/ENTITY declarations in any XML part (entity
+expansion, external entities), and the number of rows/cells of every sheet.
 """
 
 from __future__ import annotations
@@ -22,31 +22,19 @@ import functools
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.domain.forms import basic as basic_form
-from app.domain.forms import project as project_form
-from app.domain.forms import report as report_form
-from app.domain.forms import self_eval as self_eval_form
-from app.domain.model import (
-    Building,
-    Indicator,
-    Packet,
-    Project,
-    ProjectFunds,
-    ProjectLine,
-    SubLine,
-    Target,
-)
+from app.domain.model import Packet
 from app.domain.numbers import Kind, Raw, parse_number
 from app.domain.package import PackageError, Problem
+from app.domain.packs import Pack
 from app.export import xlsx_reader
 from app.export.xlsx_reader import MAX_CELLS, MAX_COLS, MAX_ROWS, XlsxRefused, column_letter
 
-__all__ = ["MAX_CELLS", "MAX_COLS", "MAX_ROWS", "check_container", "read_template_file"]
+__all__ = ["MAX_CELLS", "MAX_COLS", "MAX_ROWS", "check_container", "read_template", "read_template_file"]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -211,19 +199,19 @@ def _load(path: Path, source: str) -> tuple[list[_Sheet], dict[str, str]]:
     return sheets, settings
 
 
-def _apply_settings(packet: Packet, settings: dict[str, str]) -> None:
+def _apply_settings(packet: Packet, settings: dict[str, str], pack: Pack) -> None:
     """Settings this program's export keeps in the file properties (a hand-filled template has none)."""
-    from app.domain.forms.self_eval import LAYOUTS
     from app.domain.model import Band, ScoringRule
-    from app.domain.scoring import RULE_KINDS
+    from app.domain.scoring import EXECUTION_RULES
 
-    if settings.get("template") in LAYOUTS:
-        packet.template = settings["template"]
+    catalogue = settings.get("catalogue")
+    if catalogue is not None and (catalogue == "" or any(c.key == catalogue for c in pack.catalogues)):
+        packet.catalogue = catalogue
     try:
         rule = json.loads(settings.get("scoring_rule", "null"))
     except ValueError:
         return
-    if not isinstance(rule, dict) or rule.get("kind") not in RULE_KINDS:
+    if not isinstance(rule, dict) or rule.get("kind") not in EXECUTION_RULES:
         return
     k = rule.get("k")
     bands = rule.get("bands") or []
@@ -239,376 +227,55 @@ def _apply_settings(packet: Packet, settings: dict[str, str]) -> None:
 
 
 # ---------------------------------------------------------------------------------------------------
-# The forms
+# The forms (matched against a template pack: app.export.template_match)
 # ---------------------------------------------------------------------------------------------------
 
-_YEAR_TITLE = re.compile(r"(\d{4})年度")
-_LEVEL1 = re.compile(r"^(.*?)[（(]\s*([0-9.]+)\s*分\s*[)）]\s*$")
-_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+
+def _chosen_pack(settings: dict[str, str]) -> tuple[Pack | None, str, list[Problem]]:
+    """The pack our export named in the file properties (None: detect it), the catalogue an old value
+    names (standard/cost_level1), and the problem of a pack this computer does not have."""
+    from app.domain import registry
+
+    name = settings.get("template", "")
+    if not name:
+        return None, "", []
+    pack_id, catalogue, problem = registry.resolve_template(name)
+    if problem is not None:
+        known = "、".join(registry.default().ids()) or "无"
+        return None, "", [Problem("", f"此文件按模板“{pack_id}”填写，本机没有这个模板（已有的模板：{known}）")]
+    return registry.default().get(pack_id, settings.get("template_version", "")), catalogue, []
 
 
-def _year_of(sheet: _Sheet) -> int | None:
-    for (r, _c), v in sorted(sheet.values.items()):
-        if r > 6 or not isinstance(v, str):
-            continue
-        m = _YEAR_TITLE.search(v)
-        if m:
-            return int(m.group(1))
-    return None
+def read_template(path: str | Path) -> tuple[Packet | None, list[Problem]]:
+    """Read a filled template (or this program's Excel export) on the pack it names or looks like.
 
+    Returns the packet (None when the file holds no form of any pack) and every problem: each unreadable
+    cell with its sheet, row and column; those cells are left blank in the packet."""
+    p = Path(path)
+    source = str(path)
+    try:
+        sheets, settings = _load(p, source)  # check_container: hostile files are refused before parsing
+    except PackageError as exc:
+        return None, exc.problems
+    from app.domain import registry
+    from app.domain.shape import materialize
+    from app.export.template_match import read_workbook
 
-def _kind_of(sheet: _Sheet) -> str | None:
-    labels = {norm(v) for (r, _), v in sheet.values.items() if isinstance(v, str) and r <= 12}
-    joined = "|".join(labels)
-    if "整体支出绩效自评报告" in joined and any(v == "章" for (_r, c), v in sheet.values.items() if c == 2):
-        return "report"  # first: the report's opening paragraphs may quote any form's name
-    if "基础数据表" in joined or any(norm(basic_form.FUNDS_HEADER) in x for x in labels):
-        return "basic"
-    if norm(project_form.NAME_LABEL) in joined or "项目支出绩效自评表" in joined:
-        return "project"
-    if "部门整体支出绩效自评表" in joined or norm(self_eval_form.UNIT_LABEL) in joined:
-        return "self_eval"
-    return None
-
-
-def _fund_label(text: str) -> str:
-    t = norm(text)
-    t = re.sub(r"^\d+[、.．]", "", t)
-    t = t.removeprefix("其中")
-    return t
-
-
-_FUND_LABELS = {_fund_label(spec.label): spec for spec in basic_form.FUND_ROWS}
-
-
-def _read_basic(sheet: _Sheet, packet: Packet) -> None:
-    b = packet.basic
-    year = packet.year
-    # 财政供养人员情况
-    for col in basic_form.STAFF_COLUMNS:
-        label = norm(col.title(year)).removeprefix(str(year) + "年")
-        pos = sheet.find_label(label, suffix=True)
-        if pos is None:
-            sheet.problems.append(Problem(f"工作表“{sheet.name}”", f"找不到“{col.title(year)}”栏"))
-            continue
-        r, c = pos
-        value = sheet.number(r + 1, c, col.kind, stated=col.computed)
-        setattr(b.staff, col.key, value)
-    # 经费控制情况
-    head = sheet.find(lambda t: t.startswith(norm(basic_form.FUNDS_HEADER)[:6]))
-    if head is None:
-        sheet.problems.append(Problem(f"工作表“{sheet.name}”", f"找不到“{basic_form.FUNDS_HEADER}”表头"))
-        return
-    hr = head[0]
-    cols: dict[str, int] = {}
-    for c, v in sheet.row_cells(hr):
-        t = norm(str(v))
-        for col in basic_form.FUND_COLUMNS:
-            if t == norm(col.title(year)):
-                cols[col.key] = c
-    if len(cols) < 3:
-        found = [str(v) for _, v in sheet.row_cells(hr)]
-        expected = f"{year - 1}年决算数/{year}年预算数/{year}年决算数"
-        sheet.problems.append(Problem(sheet.where(hr, head[1]), f"经费表头应为{expected}，实际为“{'、'.join(found)}”"))
-        return
-    label_col = head[1]
-    in_projects = False
-    end = sheet.find(lambda t: t.startswith("楼堂馆所"), range(hr + 1, sheet.max_row + 1))
-    last = end[0] if end else sheet.max_row + 1
-    for r in range(hr + 1, last):
-        raw_label = sheet.text(r, label_col)
-        if not raw_label:
-            continue
-        spec = _FUND_LABELS.get(_fund_label(raw_label))
-        if spec is not None:
-            in_projects = spec.expands_project_lines
-            row = b.funds[spec.key]
-            for key, c in cols.items():
-                if spec.no_prior and key == "prior":
-                    continue
-                setattr(row, key, sheet.number(r, c, Kind.MONEY, stated=bool(spec.parts or spec.expands_project_lines)))
-            continue
-        if in_projects:
-            values = {key: sheet.number(r, c, Kind.MONEY, stated=True) for key, c in cols.items()}
-            name = sheet.text(r, label_col)
-            if sheet.indent(r, label_col) >= 2 and b.project_lines:
-                b.project_lines[-1].lines.append(SubLine(name=name, **values))
-            else:
-                plain = re.sub(r"^\d+[、.．]", "", norm(name))
-                kind = {"业务工作经费": "business", "运行维护经费": "operation"}.get(plain, "special")
-                b.project_lines.append(ProjectLine(name=name, kind=kind, prior=values.get("prior"),
-                                                   budget=values.get("budget"), actual=values.get("actual")))
-        else:
-            sheet.problems.append(Problem(sheet.where(r, label_col), f"无法识别的经费行“{raw_label}”"))
-    if end is not None:
-        _read_buildings(sheet, packet, end)
-    aus = sheet.find(lambda t: t == norm(basic_form.AUSTERITY_LABEL))
-    if aus is not None:
-        cells = [v for c, v in sheet.row_cells(aus[0]) if c > aus[1]]
-        b.austerity = str(cells[0]).strip() if cells else ""
-
-
-def _read_buildings(sheet: _Sheet, packet: Packet, head: tuple[int, int]) -> None:
-    hr, hc = head
-    m = re.search(r"(\d{4})年", sheet.text(hr, hc))
-    completed = int(m.group(1)) if m else packet.year - 2
-    cols: dict[str, int] = {}
-    for c, v in sheet.row_cells(hr):
-        t = norm(str(v))
-        for col in basic_form.BUILDING_COLUMNS:
-            if t.startswith(norm(col.label)[:4]):
-                cols.setdefault(col.key, c)
-    stop = sheet.find(lambda t: t == norm(basic_form.AUSTERITY_LABEL), range(hr + 1, sheet.max_row + 1))
-    for r in range(hr + 1, stop[0] if stop else min(hr + 50, sheet.max_row + 1)):
-        values: dict[str, Raw] = {}
-        for col in basic_form.BUILDING_COLUMNS:
-            if col.key in cols:
-                values[col.key] = sheet.number(r, cols[col.key], col.kind, stated=col.computed)
-        if any(v is not None for v in values.values()):
-            packet.basic.buildings.append(Building(completed_year=completed, **values))
-
-
-def _header_cols(sheet: _Sheet, r: int, labels: dict[str, str]) -> dict[str, int]:
-    """Columns of a heading row: key → column of the cell whose text is that label."""
-    out: dict[str, int] = {}
-    for c, v in sheet.row_cells(r):
-        t = norm(str(v))
-        for key, label in labels.items():
-            if t == norm(label) and key not in out:
-                out[key] = c
-    return out
-
-
-def _texts_after(sheet: _Sheet, r: int, c0: int, n: int) -> list[str]:
-    return [str(v).strip() for c, v in sheet.row_cells(r) if c > c0][:n]
-
-
-def _read_targets(sheet: _Sheet, rows: range) -> tuple[list[Target], int | None]:
-    head = sheet.find(lambda t: t == norm(self_eval_form.TARGET_COLUMNS[0].label), rows)
-    if head is None:
-        return [], None
-    hr = head[0]
-    cols = _header_cols(sheet, hr, {c.key: c.label for c in self_eval_form.TARGET_COLUMNS})
-    ind = sheet.find(lambda t: t == norm(self_eval_form.INDICATOR_COLUMNS[0].label), range(hr + 1, sheet.max_row + 1))
-    end = ind[0] if ind else sheet.max_row + 1
-    targets: list[Target] = []
-    for r in range(hr + 1, end):
-        expected = sheet.text(r, cols["expected"]) if "expected" in cols else ""
-        actual = sheet.text(r, cols["actual"]) if "actual" in cols else ""
-        if expected or actual:
-            targets.append(Target(expected=expected, actual=actual))
-    return targets, end
-
-
-def _read_indicators(sheet: _Sheet, start: int | None) -> tuple[list[Indicator], Raw]:
-    """The 绩效指标 tree; merged 一级/二级 cells carry down.  Returns (indicators, stated 总分)."""
-    head = sheet.find(lambda t: t == norm(self_eval_form.INDICATOR_COLUMNS[0].label),
-                      range(start or 1, sheet.max_row + 1))
-    if head is None:
-        return [], None
-    hr = head[0]
-    cols = _header_cols(sheet, hr, {c.key: c.label for c in self_eval_form.INDICATOR_COLUMNS})
-    out: list[Indicator] = []
-    level1, level1_weight, level2 = "", None, ""
-    total: Raw = None
-    for r in range(hr + 1, sheet.max_row + 1):
-        first = [str(v) for c, v in sheet.row_cells(r) if c <= cols.get("name", 3)]
-        if any(norm(x) == norm(self_eval_form.TOTAL_LABEL) for x in first):
-            if "score" in cols:
-                total = sheet.number(r, cols["score"], Kind.SCORE, stated=True)
-            break
-        if any(_fund_label(x).startswith(norm(report_form.FOOTER_LABELS[0][1])) for x in first):
-            break
-        l1 = sheet.text(r, cols["level1"]) if "level1" in cols else ""
-        if l1:
-            m = _LEVEL1.match(unicodedata.normalize("NFKC", l1).replace(" ", ""))
-            level1, level1_weight = (m.group(1), m.group(2)) if m else (l1, None)
-            level2 = ""
-        l2 = sheet.text(r, cols["level2"]) if "level2" in cols else ""
-        if l2:
-            level2 = l2
-        values = {key: sheet.text(r, cols[key]) if key in cols else "" for key in ("name", "target", "actual",
-                                                                                      "deviation")}
-        weight = sheet.number(r, cols["weight"], Kind.SCORE) if "weight" in cols else None
-        score = sheet.number(r, cols["score"], Kind.SCORE) if "score" in cols else None
-        if not any(values.values()) and weight is None and score is None:
-            continue
-        if not level1:
-            sheet.problems.append(Problem(sheet.where(r, cols.get("level1", 1)), "三级指标缺少所属的一级指标"))
-        out.append(Indicator(level1=level1, level1_weight=level1_weight, level2=level2, weight=weight, score=score,
-                             **values))
-    return out, total
-
-
-def _score_rule_from(sheet: _Sheet, r: int, c: int, packet: Packet) -> None:
-    """Our own export writes the scoring rule into the 得分 formula; recover it when it is there."""
-    formula = sheet.formulas.get((r, c))
-    if formula is None:
-        return
-    m = re.search(r"MAX\(0,[A-Z]+\d+-([0-9.]+)\*", formula)
-    if m:
-        packet.scoring_rule.kind = "deduct_per_point"
-        packet.scoring_rule.k = m.group(1)
-    elif "MIN(" in formula:
-        packet.scoring_rule.kind = "proportional"
-
-
-def _read_self_eval(sheet: _Sheet, packet: Packet) -> None:
-    s = packet.self_eval
-    pos = sheet.find(lambda t: t.endswith(norm(self_eval_form.UNIT_LABEL)))
-    if pos is not None:
-        texts = _texts_after(sheet, pos[0], pos[1], 1)
-        if texts and not packet.unit.name:
-            packet.unit.name = texts[0]
-    head = sheet.find(lambda t: t == norm(self_eval_form.FUNDS_COLUMNS[0].label))
-    if head is None:
-        sheet.problems.append(Problem(f"工作表“{sheet.name}”", "找不到“年初预算数”表头"))
-        return
-    cols = _header_cols(sheet, head[0], {c.key: c.label for c in self_eval_form.FUNDS_COLUMNS})
-    row = sheet.find(lambda t: t == norm(self_eval_form.FUNDS_ROW_LABEL), range(head[0] + 1, head[0] + 4))
-    if row is not None:
-        r = row[0]
-        for col in self_eval_form.FUNDS_COLUMNS:
-            if col.key in cols:
-                setattr(s, col.key, sheet.number(r, cols[col.key], col.kind, stated=col.computed))
-        if "score" in cols:
-            _score_rule_from(sheet, r, cols["score"], packet)
-    for labels, store in ((self_eval_form.INCOME_LABELS, s.income), (self_eval_form.SPENDING_LABELS, s.spending)):
-        for key, label in labels.items():
-            store[key] = _labelled_number(sheet, label)
-    targets, end = _read_targets(sheet, range(head[0], sheet.max_row + 1))
-    s.targets = targets
-    s.indicators, s.total_score = _read_indicators(sheet, end)
-
-
-def _labelled_number(sheet: _Sheet, label: str) -> Raw:
-    """附件2 income/spending: the figure is in the label's own cell ("其他资金：16.02", the official form)
-    or in the next cell to the right (this program's export)."""
-    want = _fund_label(label)
-    for (r, c), v in sorted(sheet.values.items()):
-        if not isinstance(v, str):
-            continue
-        t = _fund_label(v)
-        if not t.startswith(want):
-            continue
-        plain = unicodedata.normalize("NFKC", v)
-        rest = plain.rsplit(":", 1)[-1].strip() if ":" in plain else ""
-        if rest:
-            parsed = parse_number(rest, Kind.MONEY)
-            if parsed.error:
-                sheet.problems.append(Problem(sheet.where(r, c), parsed.error))
-                return None
-            return rest
-        right = [(cc, vv) for cc, vv in sheet.row_cells(r) if cc > c]
-        if right and not (isinstance(right[0][1], str) and re.search("[:：]", right[0][1])):
-            return sheet.number(r, right[0][0], Kind.MONEY)
-        return None  # the neighbour is the next label (“项目支出：949.09”): this one is blank
-    return None
-
-
-def _read_project(sheet: _Sheet, packet: Packet) -> None:
-    proj = Project()
-    for label, attr in ((project_form.NAME_LABEL, "name"), (project_form.SUPERVISOR_LABEL, "supervisor"),
-                        (project_form.IMPLEMENTER_LABEL, "implementer")):
-        pos = sheet.find_label(norm(label))
-        if pos is not None:
-            texts = _texts_after(sheet, pos[0], pos[1], 1)
-            value = texts[0] if texts and norm(texts[0]) not in (norm(project_form.IMPLEMENTER_LABEL),) else ""
-            setattr(proj, attr, value)
-    head = sheet.find(lambda t: t == norm(project_form.FUND_COLUMNS[0].label))
-    if head is None:
-        sheet.problems.append(Problem(f"工作表“{sheet.name}”", "找不到“年初预算数”表头"))
-        return
-    cols = _header_cols(sheet, head[0], {c.key: c.label for c in (*project_form.FUND_COLUMNS,
-                                                                  *project_form.SCORE_COLUMNS)})
-    for row_key, label in project_form.FUND_ROW_LABELS.items():
-        pos = sheet.find_label(norm(label), range(head[0] + 1, head[0] + 6))
-        if pos is None and label.startswith("其中："):
-            pos = sheet.find_label(norm(label.removeprefix("其中：")), range(head[0] + 1, head[0] + 6))
-        if pos is None:
-            continue
-        r = pos[0]
-        funds = ProjectFunds(**{col.key: sheet.number(r, cols[col.key], Kind.MONEY, stated=row_key == "total")
-                                for col in project_form.FUND_COLUMNS if col.key in cols})
-        proj.funds[row_key] = funds
-        if row_key == "total":
-            for col in project_form.SCORE_COLUMNS:
-                if col.key in cols:
-                    setattr(proj, col.key, sheet.number(r, cols[col.key], col.kind, stated=col.computed))
-            if "score" in cols:
-                _score_rule_from(sheet, r, cols["score"], packet)
-    proj.targets, end = _read_targets(sheet, range(head[0], sheet.max_row + 1))
-    proj.indicators, proj.total_score = _read_indicators(sheet, end)
-    packet.projects.append(proj)
-
-
-def _read_footer(sheet: _Sheet, packet: Packet) -> None:
-    fields = dict(report_form.FOOTER_LABELS)
-    for (_r, _c), v in sheet.values.items():
-        if not isinstance(v, str):
-            continue
-        text = unicodedata.normalize("NFKC", v).strip()
-        for key, label in fields.items():
-            lab = unicodedata.normalize("NFKC", label)
-            if text.startswith(lab) and key != "head":
-                value = text[len(lab):].strip()
-                m = _DATE.match(value)
-                if key == "date" and m:
-                    value = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-                if value and not getattr(packet.unit, key):
-                    setattr(packet.unit, key, value)
-
-
-def _read_report(sheet: _Sheet, packet: Packet) -> None:
-    """附件4 as this program's export writes it: row roles in hidden column B (章 title, 文 paragraph)."""
-    from app.domain.model import ReportSection
-
-    sections: list[ReportSection] = []
-    for r in range(1, sheet.max_row + 1):
-        role = sheet.text(r, 2)
-        text = str(sheet.get(r, 1) or "")
-        if role == "章":
-            sections.append(ReportSection(title=text.strip()))
-        elif role == "文" and sections:
-            para = text.lstrip("\u3000 ")
-            para = para if sheet.text(r + 1, 2) == "续" else para.rstrip()
-            sections[-1].text = f"{sections[-1].text}\n{para}" if sections[-1].text else para
-        elif role == "续" and sections:  # the rest of a paragraph longer than one Excel cell holds
-            sections[-1].text += text if sheet.text(r + 1, 2) == "续" else text.rstrip()
-    packet.report.sections = sections
-
-
-def _iter_kinds(sheets: list[_Sheet]) -> Iterator[tuple[str, _Sheet]]:
-    for sheet in sheets:
-        kind = _kind_of(sheet)
-        if kind:
-            yield kind, sheet
+    chosen, catalogue, problems = _chosen_pack(settings)
+    if problems:
+        return None, problems
+    packet, problems = read_workbook(sheets, registry.default().all(), chosen)
+    if packet is None:
+        return None, problems
+    packet.catalogue = packet.catalogue or catalogue
+    pack = registry.default().get(packet.template, packet.template_version)
+    _apply_settings(packet, settings, pack)
+    return materialize(pack, packet), problems
 
 
 def read_template_file(path: str | Path) -> Packet:
     """Read a filled official template; raises :class:`PackageError` listing every unreadable cell."""
-    p = Path(path)
-    source = str(path)
-    sheets, settings = _load(p, source)
-    forms = list(_iter_kinds(sheets))
-    if not any(kind in ("basic", "self_eval") for kind, _ in forms):
-        missing = "没有找到附件1 基础数据表或附件2 部门整体支出绩效自评表（请使用官方模板）"
-        raise PackageError(source, [Problem("", missing)])
-    packet = Packet()
-    packet.basic.project_lines = []
-    years = [y for _, sheet in forms if (y := _year_of(sheet)) is not None]
-    if not years:
-        raise PackageError(source, [Problem("", "表头中找不到年度（如“2024年度…”）")])
-    packet.year = years[0]
-    problems: list[Problem] = []
-    readers = {"basic": _read_basic, "self_eval": _read_self_eval, "project": _read_project, "report": _read_report}
-    for kind, sheet in forms:
-        readers[kind](sheet, packet)
-        _read_footer(sheet, packet)
-        problems += sheet.problems
-    if any(ind.level1 == "成本指标" for ind in packet.self_eval.indicators):
-        packet.template = "cost_level1"  # 成本指标 as its own 一级 (seed 004)
-    _apply_settings(packet, settings)
-    if problems:
-        raise PackageError(source, problems)
+    packet, problems = read_template(path)
+    if problems or packet is None:
+        raise PackageError(str(path), problems or [Problem("", "无法读取")])
     return packet

@@ -11,11 +11,15 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from app.domain.cells import number_cells
+from app.domain import registry
 from app.domain.evaluate import evaluate
+from app.domain.layout import layout
 from app.domain.model import Band, Packet, ScoringRule
 from app.domain.numbers import Kind, parse_number
 from app.domain.package import PackageError
+from app.domain.paths import get_or_blank
+from app.domain.plan import make_plan
+from app.domain.registry import pack_for
 from app.export import export_packet
 from app.export.document import build_document
 from app.export.template_import import MAX_ROWS, read_template_file
@@ -29,14 +33,26 @@ def carried_numbers(packet: Packet) -> dict[str, Decimal | None]:
     doc = build_document(packet)
     formula_paths = {cell.path for part in doc.parts for _, _, cell in part.grid.cells() if cell.formula}
     out: dict[str, Decimal | None] = {}
-    for path, raw, kind in number_cells(packet):
+    for path, kind in make_plan(pack_for(packet), packet).inputs.items():
         if path.endswith(STATED) or path in formula_paths:
             continue
         if path.endswith(".score") and ".indicators[" not in path and packet.scoring_rule.kind != "manual":
             continue
-        if path.endswith(".prior") and path.split(".")[2] in ("procurement", "budget_adjustment"):
-            continue
-        out[path] = parse_number(raw, kind).value
+        out[path] = parse_number(get_or_blank(packet, path), kind).value
+    return out
+
+
+def printed_inputs(packet: Packet) -> dict[str, object]:
+    """Every cell the printed forms let a clerk fill (inputs, 一级/二级 groups, signature lines): texts as
+    printed, numbers as values; derived figures are left out (the export writes formulas there)."""
+    out: dict[str, object] = {}
+    for sheet in layout(registry.pack_for(packet), packet):
+        for _r, _c, cell in sheet.cells():
+            if cell.role == "group" or (cell.role == "input" and cell.kind is Kind.TEXT):
+                out[cell.path] = str(get_or_blank(packet, cell.path) or "").strip()
+            elif cell.role == "input":
+                out[cell.path] = parse_number(get_or_blank(packet, cell.path), cell.kind).value
+        out[f"{sheet.name}.footer"] = sheet.footer
     return out
 
 
@@ -67,6 +83,7 @@ def test_xlsx_round_trip(seed: str, exports: dict[tuple[str, str], Path]) -> Non
     assert back.template == original.template
     assert carried_numbers(back) == carried_numbers(original)
     assert texts(back) == texts(original)
+    assert printed_inputs(back) == printed_inputs(original)
     assert back.scoring_rule.kind == original.scoring_rule.kind
     assert evaluate(back).computed.as_text() == evaluate(original).computed.as_text()
     assert len(back.basic.buildings) == len(original.basic.buildings)
