@@ -1,4 +1,4 @@
-"""Entry point: ``perfeval`` opens the GUI; ``perfeval check|export|import|list`` are its scriptable twin.
+"""Entry point: ``perfeval`` opens the GUI; ``perfeval check|export|import|list|summary`` are its scriptable twin.
 
 Exit codes (contract.md): 0 ok, 1 refused / errors found, 2 unreadable or invalid input.
 No traceback reaches a user: known errors become one Chinese line on stderr.
@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("app.commands.export", "导出可打印的材料（PDF/Excel/Word）或数据包"),
     "import": ("app.commands.importing", "把数据包或填好的官方模板导入本地数据库"),
     "list": ("app.commands.listing", "列出本地数据库中的单位和年度"),
+    "summary": ("app.commands.summary", "多个数据包的汇总表（Excel/PDF）：执行率、得分、错误数"),
 }
 
 
@@ -72,6 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("perfeval：已中断", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `perfeval check DIR | head`: the reader has seen enough
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        return 141
     except Exception as exc:
         from app.crash import report_crash
 
