@@ -219,31 +219,56 @@ def _load(path: Path, source: str) -> tuple[list[_Sheet], dict[str, str]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions/data validation
         try:
-            wb_f = openpyxl.load_workbook(path, data_only=False)
-            wb_v = openpyxl.load_workbook(path, data_only=True)
+            # read-only (streaming) mode: ≈4× faster than building every cell and style object, which
+            # matters when a finance bureau reads a county's 300 templates
+            wb_f = openpyxl.load_workbook(path, data_only=False, read_only=True)
+            wb_v = openpyxl.load_workbook(path, data_only=True, read_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise PackageError(source, [Problem("", f"Excel文件无法读取（{type(exc).__name__}）")]) from None
+        try:
+            return _read_sheets(wb_f, wb_v, source)
+        except PackageError:
+            raise
+        except Exception as exc:
+            raise PackageError(source, [Problem("", f"Excel文件无法读取（{type(exc).__name__}）")]) from None
+        finally:
+            wb_f.close()
+            wb_v.close()
+
+
+def _read_sheets(wb_f: Any, wb_v: Any, source: str) -> tuple[list[_Sheet], dict[str, str]]:
     sheets: list[_Sheet] = []
     for ws_f in wb_f.worksheets:
-        ws_v = wb_v[ws_f.title]
-        if ws_f.max_row > MAX_ROWS or ws_f.max_column > MAX_COLS:
-            raise _refuse(source, f"工作表“{ws_f.title}”过大（{ws_f.max_row}行×{ws_f.max_column}列）")
+        # the stored dimensions may be wrong (some writers put A1): read every row instead
+        ws_f.reset_dimensions()
         values: dict[tuple[int, int], Any] = {}
         formulas: dict[tuple[int, int], str] = {}
         indents: dict[tuple[int, int], float] = {}
+        max_row = max_col = 0
         for row in ws_f.iter_rows():
             for cell in row:
                 if cell.value is None:
                     continue
                 key = (cell.row, cell.column)
+                max_row, max_col = max(max_row, cell.row), max(max_col, cell.column)
+                if max_row > MAX_ROWS or max_col > MAX_COLS:
+                    raise _refuse(source, f"工作表“{ws_f.title}”过大（超过{MAX_ROWS}行或{MAX_COLS}列）")
                 if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
                     formulas[key] = str(cell.value)
-                    values[key] = ws_v.cell(cell.row, cell.column).value
                 else:
                     values[key] = cell.value
                 if cell.alignment is not None and cell.alignment.indent:
                     indents[key] = cell.alignment.indent
-        sheets.append(_Sheet(ws_f.title, values, formulas, indents, ws_f.max_row, ws_f.max_column))
+        if formulas:  # their cached results
+            ws_v = wb_v[ws_f.title]
+            ws_v.reset_dimensions()
+            for row in ws_v.iter_rows(max_row=max_row):
+                for cell in row:
+                    if cell.value is not None and (cell.row, cell.column) in formulas:
+                        values[(cell.row, cell.column)] = cell.value
+            for key in formulas:
+                values.setdefault(key, None)
+        sheets.append(_Sheet(ws_f.title, values, formulas, indents, max_row, max_col))
     settings: dict[str, str] = {}
     for prop in getattr(wb_f, "custom_doc_props", None) or []:
         name, value = getattr(prop, "name", ""), getattr(prop, "value", None)
