@@ -42,6 +42,8 @@ DEPARTMENTS = ["财政局", "教育局", "卫生健康局", "农业农村局", "
                "委统战部", "科学技术局", "工业和信息化局", "城市管理局", "信访局", "乡村振兴局", "供销合作社联合社",
                "总工会", "妇女联合会", "共青团委员会", "残疾人联合会", "红十字会", "气象局", "疾病预防控制中心",
                "人民医院", "中医医院", "第一中学", "职业中专学校", "图书馆", "文化馆", "博物馆"]
+#: not money: 编制/在职人数 ("actual" there is a head count), indicator values, texts
+SKIP_KEYS = {"staff", "indicators", "targets", "report", "buildings"}
 MONEY_KEYS = {"prior", "budget", "actual", "budget_initial", "budget_full_year", "initial", "full_year",
               "general_budget", "gov_fund", "special_account", "other", "basic", "project"}
 
@@ -66,6 +68,8 @@ def _scale(value: Any, factor: Decimal) -> Any:
 def _scale_money(node: Any, factor: Decimal, executed: Decimal) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
+            if key in SKIP_KEYS:
+                continue
             if key in MONEY_KEYS and not isinstance(value, dict | list):
                 node[key] = _scale(value, factor)
             elif key == "executed" and not isinstance(value, dict | list):

@@ -1,0 +1,40 @@
+"""app.parallel: results in input order with one or two processes, the pool only when it pays, cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.parallel import map_files, workers_for
+
+
+def square(n: int) -> int:
+    return n * n
+
+
+def test_order_and_progress_with_two_processes() -> None:
+    seen: list[tuple[int, int]] = []
+    out = list(map_files(square, list(range(50)), workers=2, progress=lambda d, t, _n: seen.append((d, t))))
+    assert out == [n * n for n in range(50)]
+    assert seen[-1] == (50, 50) and [d for d, _ in seen] == list(range(1, 51))
+    assert list(map_files(square, [3], workers=2)) == [9]
+
+
+def test_cancel_between_items() -> None:
+    done: list[int] = []
+    for workers in (1, 2):
+        out = list(map_files(square, list(range(100)), workers=workers, cancelled=lambda: len(done) >= 5,
+                             progress=lambda d, _t, _n: done.append(d)))
+        assert len(out) == 5
+        done.clear()
+
+
+def test_pool_only_when_it_pays() -> None:
+    import os
+
+    jsons = [Path(f"{n}.json") for n in range(300)]
+    xlsx = [Path(f"{n}.xlsx") for n in range(8)]
+    assert workers_for(jsons) == 1  # ≈1 s of work: the pool's start-up is not worth it
+    cores = os.cpu_count() or 1
+    assert workers_for(xlsx) == (min(cores, 8) if cores > 1 else 1)
+    assert workers_for(xlsx[:3]) == 1
+    assert workers_for(jsons, jobs=2) == 2 and workers_for(xlsx, jobs=0) == 1
