@@ -266,7 +266,8 @@ def _row_values(number: int, r: SummaryRow) -> tuple[Value, ...]:
 
 
 def _totals_values(label: str, t: Totals, *, counts: bool = True) -> tuple[Value, ...]:
-    return ("", label, "", "", _or_dash(t.execution_rate), _or_dash(t.execution_score), _or_dash(t.total_score),
+    """Averages as printed (85.32%, 8.53): the xlsx cell holds the rounded figure, not 8.954…"""
+    return ("", label, "", "", _rate(t.rate_text), _score(t.score_text), _score(t.total_text),
             t.errors if counts else None, t.warnings if counts else None, "")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from app.parallel import map_files, workers_for
 
 
@@ -38,3 +40,18 @@ def test_pool_only_when_it_pays() -> None:
     assert workers_for(xlsx) == (min(cores, 8) if cores > 1 else 1)
     assert workers_for(xlsx[:3]) == 1
     assert workers_for(jsons, jobs=2) == 2 and workers_for(xlsx, jobs=0) == 1
+
+
+def test_spawned_workers_as_on_windows_or_from_the_gui(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows and a GUI with threads start workers with spawn (a fresh interpreter): the same results."""
+    import multiprocessing
+
+    import app.parallel
+
+    monkeypatch.setattr(app.parallel, "_context", lambda: multiprocessing.get_context("spawn"))
+    assert list(map_files(square, list(range(10)), workers=2)) == [n * n for n in range(10)]
+    from app.export.summary import row_of_file
+    from tests.conftest import SEEDS
+
+    rows = list(map_files(row_of_file, SEEDS, workers=2))
+    assert [r.errors for r in rows] == [7, 1, 1, 1, 0]
