@@ -1,9 +1,10 @@
 """Run one function over many files on every core, results in input order, as they come.
 
 Used by the finance-bureau commands (``summary``, ``check DIR``, ``import DIR``): reading a filled
-.xlsx template takes ≈0.2 s, so a county's 300 packets are worth two processes on a two-core PC; a
-.json package takes ≈2 ms, where starting processes costs more than it saves.  :func:`workers_for`
-makes that choice from the file types; results are yielded one at a time so memory stays flat.
+.xlsx template takes ≈0.1–0.2 s and a .json package ≈3 ms (with the evaluation), so a county's 300
+packets are worth two processes on a two-core PC, a handful of packages is not (starting a worker
+costs ≈50 ms with fork, ≈0.5 s with spawn).  :func:`workers_for` makes that choice from the file
+types; results are yielded one at a time so memory stays flat.
 
 The function must be picklable (a module-level function) and must not raise for a bad file: it returns
 its own "could not read" result, so one broken file never stops the others.
@@ -26,10 +27,11 @@ R = TypeVar("R")
 #: (done, total, name of the file just finished); done == total at the end
 Progress = Callable[[int, int, str], None]
 
-#: rough serial cost of one file (seconds): below ≈1 s in total a pool does not pay for its start-up
-COST = {".xlsx": 0.2, ".xlsm": 0.2}
+#: rough serial cost of one file (seconds): below ≈0.5 s in total a pool does not pay for its start-up
+#: (measured: 300 packages, 1.28 s in one process, 0.90 s in two — docs/benchmarks.md)
+COST = {".xlsx": 0.15, ".xlsm": 0.15}
 DEFAULT_COST = 0.003
-POOL_THRESHOLD = 1.0
+POOL_THRESHOLD = 0.5
 #: files handed to the pool ahead of the one being waited for (bounds memory, keeps both cores busy)
 AHEAD = 16
 

@@ -1,6 +1,7 @@
 """Wall time and peak memory of ``perfeval summary`` over a county's packets, run as a user runs it.
 
     python benchmarks/summary_bench.py [--packets 300] [--runs 5] [--xlsx-every 0] [--out xlsx|pdf] [--jobs N]
+                                       [--in-process]
 
 Generates N packets from the five seeds (tests/data/seed_00N.json) into a temporary folder: a different
 unit name each (县 × 部门), year 2022–2024, every amount scaled by a per-packet factor and the 全年执行数
@@ -148,6 +149,7 @@ def main() -> None:
     parser.add_argument("--xlsx-every", type=int, default=0)
     parser.add_argument("--out", choices=("xlsx", "pdf"), default="xlsx")
     parser.add_argument("--jobs", type=int)
+    parser.add_argument("--in-process", action="store_true", help="also time rows/xlsx/pdf inside this process")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="summary-bench-") as tmp:
         folder = Path(tmp) / "packets"
@@ -171,6 +173,21 @@ def main() -> None:
               f"wall median {statistics.median(walls):.2f} s (min {min(walls):.2f}, max {max(walls):.2f}); "
               f"peak RSS of the process tree median {statistics.median(peaks) / 2**20:.0f} MiB "
               f"(max {max(peaks) / 2**20:.0f}); largest single process {largest / 1024:.0f} MiB")
+        if args.in_process:
+            from app.export.summary import summary_rows, write_summary
+
+            t0 = time.perf_counter()
+            rows = summary_rows([folder], jobs=1)
+            per_row = (time.perf_counter() - t0) / len(rows)
+            for fmt in ("xlsx", "pdf"):
+                times = []
+                for _ in range(4):
+                    t0 = time.perf_counter()
+                    write_summary(rows, Path(tmp) / f"again.{fmt}")
+                    times.append(time.perf_counter() - t0)
+                print(f"in-process: write .{fmt} first {times[0]:.2f} s (imports, font), then median "
+                      f"{statistics.median(times[1:]):.2f} s")
+            print(f"in-process: one packet read + evaluated {per_row * 1000:.1f} ms")
         print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, "
               f"Python {platform.python_version()}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
               f"{time.strftime('%Y-%m-%d %H:%M %Z')}")

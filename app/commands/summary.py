@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         supervisors = read_supervisors(Path(args.supervisors)) if args.supervisors else None
     except SummaryError as exc:
         raise UserError(str(exc)) from None
-    rows = _file_rows(args) if args.inputs else _database_rows()
+    rows = _file_rows(args, out) if args.inputs else _database_rows()
     grouped = args.group_by_supervisor or supervisors is not None
     table = build_table(rows, group_by_supervisor=grouped, supervisors=supervisors)
     if out is not None:
@@ -70,19 +70,29 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _file_rows(args: argparse.Namespace) -> list[SummaryRow]:
+def _file_rows(args: argparse.Namespace, out: Path | None) -> list[SummaryRow]:
     from app.export.summary import expand_inputs, summary_rows
 
     for arg in args.inputs:
         p = Path(arg)
         if p.is_dir() and not expand_inputs([p]):
             raise UserError(f"{p}：文件夹中没有数据包（.json）或模板（.xlsx）", EXIT_BAD_INPUT)
+    paths = expand_inputs(args.inputs)
+    if out is not None:  # last run's 汇总表 saved into the folder is not a packet
+        paths = [p for p in paths if not _same_file(p, out)]
     bar = Progress.on_terminal("汇总")
     try:
-        return summary_rows(args.inputs, jobs=args.jobs, progress=bar.show if bar else None)
+        return summary_rows(paths, jobs=args.jobs, progress=bar.show if bar else None)
     finally:
         if bar:
             bar.close()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
 
 
 def _database_rows() -> list[SummaryRow]:

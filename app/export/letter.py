@@ -10,6 +10,7 @@ with the date.  The stamp and the reviewer's name are left blank to sign by hand
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,9 @@ RED = "C00000"
 SIGN_INDENT_MM = 55  # the signature block sits in the right part of the page
 #: seal area and blanks to fill by hand
 SIGNATURE = ("审核单位（盖章）：", "审核人：________　联系电话：________")
+
+
+_UNTRANSLATED = re.compile(r"[a-z_]{3,}")
 
 
 class LetterError(Exception):
@@ -43,7 +47,7 @@ def place(packet: Packet, issue: Issue) -> str:
     """Where the clerk finds the figure: the Chinese name of the first cell concerned."""
     for path in (*issue.cells, issue.field):
         label = cell_label(packet, path)
-        if label and not label.isascii():
+        if label and not _UNTRANSLATED.search(label):  # "附件2 income": a field path the labels do not name
             return label
         if path.startswith("report."):
             return "附件4 自评报告"

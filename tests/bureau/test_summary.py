@@ -219,3 +219,15 @@ def test_no_argument_means_the_local_database(tmp_path: Path, capsys: pytest.Cap
 def test_no_progress_bar_when_stderr_is_not_a_terminal(inbox: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = cli(capsys, "summary", str(inbox), "--json")
     assert code == 0 and err == ""
+
+
+def test_last_summary_saved_in_the_folder_is_not_a_packet(inbox: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("seed_000.json", "seed_004.json"):
+        (folder / name).write_bytes((inbox / name).read_bytes())
+    for _ in range(2):  # the second run finds the first run's file in the folder and skips it
+        code, out, _ = cli(capsys, "summary", str(folder), "-o", str(folder / "汇总表.xlsx"), "--json")
+        assert code == 0
+        assert [r["problem"] for r in json.loads(out)] == [None, None]

@@ -35,9 +35,10 @@ def test_pool_only_when_it_pays() -> None:
 
     jsons = [Path(f"{n}.json") for n in range(300)]
     xlsx = [Path(f"{n}.xlsx") for n in range(8)]
-    assert workers_for(jsons) == 1  # ≈1 s of work: the pool's start-up is not worth it
     cores = os.cpu_count() or 1
-    assert workers_for(xlsx) == (min(cores, 8) if cores > 1 else 1)
+    assert workers_for(jsons[:100]) == 1  # ≈0.3 s of work: the pool's start-up is not worth it
+    assert workers_for(jsons) == min(cores, 300)
+    assert workers_for(xlsx) == min(cores, 8)
     assert workers_for(xlsx[:3]) == 1
     assert workers_for(jsons, jobs=2) == 2 and workers_for(xlsx, jobs=0) == 1
 
