@@ -2,9 +2,10 @@
 
 Used by the finance-bureau commands (``summary``, ``check DIR``, ``import DIR``): reading a filled
 .xlsx template takes ≈0.1–0.2 s and a .json package ≈3 ms (with the evaluation), so a county's 300
-packets are worth two processes on a two-core PC, a handful of packages is not (starting a worker
-costs ≈50 ms with fork, ≈0.5 s with spawn).  :func:`workers_for` makes that choice from the file
-types; results are yielded one at a time so memory stays flat.
+packets are worth two processes on a two-core PC, a handful of packages is not: starting two workers
+took 0.2 s with fork (Linux) and 1.7 s with spawn (Windows, or from the GUI) on the loaded reference
+machine.  :func:`workers_for` makes that choice from the file types and the start method; results are
+yielded one at a time so memory stays flat.
 
 The function must be picklable (a module-level function) and must not raise for a bad file: it returns
 its own "could not read" result, so one broken file never stops the others.
@@ -18,6 +19,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,11 +29,11 @@ R = TypeVar("R")
 #: (done, total, name of the file just finished); done == total at the end
 Progress = Callable[[int, int, str], None]
 
-#: rough serial cost of one file (seconds): below ≈0.5 s in total a pool does not pay for its start-up
-#: (measured: 300 packages, 1.28 s in one process, 0.90 s in two — docs/benchmarks.md)
+#: rough serial cost of one file (seconds); below the threshold a pool does not pay for its start-up
+#: (measured: 300 packages, 1.28 s in one process, 0.90 s in two with fork — docs/benchmarks.md)
 COST = {".xlsx": 0.15, ".xlsm": 0.15}
 DEFAULT_COST = 0.003
-POOL_THRESHOLD = 0.5
+POOL_THRESHOLD = {"fork": 0.5, "spawn": 3.0}
 #: files handed to the pool ahead of the one being waited for (bounds memory, keeps both cores busy)
 AHEAD = 16
 
@@ -44,7 +46,8 @@ def workers_for(paths: Sequence[Path], jobs: int | None = None) -> int:
     if cores < 2 or len(paths) < 4:
         return 1
     cost = sum(COST.get(p.suffix.lower(), DEFAULT_COST) for p in paths)
-    return min(cores, len(paths)) if cost >= POOL_THRESHOLD else 1
+    threshold = POOL_THRESHOLD.get(_context().get_start_method(), max(POOL_THRESHOLD.values()))
+    return min(cores, len(paths)) if cost >= threshold else 1
 
 
 def map_files(
@@ -68,27 +71,40 @@ def map_files(
                 progress(n + 1, total, name(item))
             yield result
         return
+    done = 0
     with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         pending: list[Future[R]] = []
         submitted = 0
         try:
-            for n in range(total):
-                while submitted < total and len(pending) < AHEAD + workers:
-                    pending.append(pool.submit(func, items[submitted]))
-                    submitted += 1
+            while done < total:
                 if cancelled is not None and cancelled():
                     return
-                result = pending.pop(0).result()
+                try:
+                    while submitted < total and len(pending) < AHEAD + workers:
+                        pending.append(pool.submit(func, items[submitted]))
+                        submitted += 1
+                    result = pending[0].result()
+                except BrokenProcessPool:  # a worker died (killed, out of memory): go on without the pool
+                    break
+                pending.pop(0)
+                done += 1
                 if progress is not None:
-                    progress(n + 1, total, name(items[n]))
+                    progress(done, total, name(items[done - 1]))
                 yield result
         finally:
             for f in pending:
                 f.cancel()
+    for n in range(done, total):  # only after a broken pool: the rest in this process
+        if cancelled is not None and cancelled():
+            return
+        result = func(items[n])
+        if progress is not None:
+            progress(n + 1, total, name(items[n]))
+        yield result
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """fork where it is safe (a single-threaded process on Linux: instant, nothing re-imported); spawn
+    """fork where it is safe (a single-threaded process on Linux: cheap, nothing re-imported); spawn
     elsewhere (Windows, macOS, a GUI with threads, where forking could copy a held lock)."""
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
