@@ -17,9 +17,9 @@ EXIT_OK, EXIT_ISSUES, EXIT_BAD_INPUT = 0, 1, 2
 
 #: sub-command → module under app.commands defining ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("app.commands.check", "重新计算并审核一个数据包"),
+    "check": ("app.commands.check", "重新计算并审核一个数据包（或文件夹中的全部）；可写出退回意见"),
     "export": ("app.commands.export", "导出可打印的材料（PDF/Excel/Word）或数据包"),
-    "import": ("app.commands.importing", "把数据包或填好的官方模板导入本地数据库"),
+    "import": ("app.commands.importing", "把数据包或填好的官方模板（或整个文件夹）导入本地数据库"),
     "list": ("app.commands.listing", "列出本地数据库中的单位和年度"),
     "summary": ("app.commands.summary", "多个数据包的汇总表（Excel/PDF）：执行率、得分、错误数"),
 }

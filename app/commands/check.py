@@ -56,9 +56,11 @@ def run(args: argparse.Namespace) -> int:
         from app.export.letter import LetterError, write_letter
 
         try:
-            write_letter(packet, result, letter)
+            notes = write_letter(packet, result, letter)
         except LetterError as exc:
             raise UserError(str(exc)) from None
+        for note in notes:
+            print(f"perfeval：注意：{note}", file=sys.stderr)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -85,24 +85,26 @@ def _item(packet: Packet, issue: Issue) -> str:
     return f"{issue.message}" + (f"（位置：{where}）" if where and where not in issue.message else "")
 
 
-def write_letter(packet: Packet, evaluation: Evaluation, out: Path, *, today: dt.date | None = None) -> Path:
-    """Write the letter to ``out`` (.docx or .pdf by its suffix), via a temporary file renamed at the end."""
+def write_letter(packet: Packet, evaluation: Evaluation, out: Path, *, today: dt.date | None = None) -> list[str]:
+    """Write the letter to ``out`` (.docx or .pdf by its suffix), via a temporary file renamed at the end;
+    returns warnings for the clerk (characters the PDF font lacks, printed as □)."""
     letter = letter_for(packet, evaluation, today=today)
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".pdf"):
         raise LetterError(f"{out}：退回意见只能保存为 .docx 或 .pdf")
     tmp = out.with_name(f".{out.name}.part")
+    notes: list[str] = []
     try:
         if suffix == ".docx":
             _write_docx(letter, tmp)
         else:
-            _write_pdf(letter, tmp)
+            notes = _write_pdf(letter, tmp)
         tmp.replace(out)
     except OSError as exc:
         raise LetterError(f"无法写入 {out}（{exc.strerror or exc}）") from None
     finally:
         tmp.unlink(missing_ok=True)
-    return out
+    return notes
 
 
 # --- Word ---------------------------------------------------------------------------------------------
@@ -178,7 +180,7 @@ def _write_docx(letter: Letter, out: Path) -> None:
 # --- PDF ----------------------------------------------------------------------------------------------
 
 
-def _write_pdf(letter: Letter, out: Path) -> None:
+def _write_pdf(letter: Letter, out: Path) -> list[str]:
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
     from reportlab.lib.pagesizes import A4
@@ -225,3 +227,5 @@ def _write_pdf(letter: Letter, out: Path) -> None:
     doc = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=left_margin, rightMargin=right_margin, topMargin=30 * mm,
                             bottomMargin=25 * mm, title=letter.title, author="PerfEval Desk")
     doc.build(story)
+    warning = cov.warning()
+    return [warning] if warning else []
