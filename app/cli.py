@@ -1,4 +1,4 @@
-"""Entry point: ``perfeval`` opens the GUI; ``perfeval check|export|import|list`` are its scriptable twin.
+"""Entry point: ``perfeval`` opens the GUI; ``perfeval check|export|import|list|summary`` are its scriptable twin.
 
 Exit codes (contract.md): 0 ok, 1 refused / errors found, 2 unreadable or invalid input.
 No traceback reaches a user: known errors become one Chinese line on stderr.
@@ -18,10 +18,11 @@ EXIT_PIPE_CLOSED = 141  # 128 + SIGPIPE: what `yes | head` reports; the reader s
 
 #: sub-command → module under app.commands defining ``add_arguments(parser)`` and ``run(args) -> int``.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("app.commands.check", "重新计算并审核一个数据包"),
+    "check": ("app.commands.check", "重新计算并审核一个数据包（或文件夹中的全部）；可写出退回意见"),
     "export": ("app.commands.export", "导出可打印的材料（PDF/Excel/Word）或数据包"),
-    "import": ("app.commands.importing", "把数据包或填好的官方模板导入本地数据库"),
+    "import": ("app.commands.importing", "把数据包或填好的官方模板（或整个文件夹）导入本地数据库"),
     "list": ("app.commands.listing", "列出本地数据库中的单位和年度"),
+    "summary": ("app.commands.summary", "多个数据包的汇总表（Excel/PDF）：执行率、得分、错误数"),
     "templates": ("app.commands.templates", "列出可用的模板（各省、财政部的表格）"),
 }
 

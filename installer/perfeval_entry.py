@@ -64,4 +64,9 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    import multiprocessing
+
+    # A process-pool worker of the bundled program (app.parallel: spawn on Windows, or from the GUI) is this
+    # executable started again; freeze_support() runs the worker and exits instead of starting main().
+    multiprocessing.freeze_support()
     raise SystemExit(main())

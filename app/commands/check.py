@@ -1,12 +1,15 @@
-"""``perfeval check PACKAGE [--json]``: recompute every derived figure and run every validation rule."""
+"""``perfeval check PACKAGE [--json] [--letter OUT]``: recompute every derived figure and run every validation
+rule; ``--letter`` also writes the 退回意见 to the unit (.docx or .pdf).  ``perfeval check DIR`` checks a
+whole folder (:mod:`app.commands.check_folder`)."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
 
-from app.cli import EXIT_ISSUES, EXIT_OK
+from app.cli import EXIT_ISSUES, EXIT_OK, UserError
 from app.commands.common import load_packet
 from app.domain.evaluate import Evaluation, evaluate
 
@@ -26,18 +29,41 @@ FIGURE_NAMES: dict[str, str] = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("package", metavar="PACKAGE", help="数据包（.json）或填好的官方模板（.xlsx）")
+    parser.add_argument("package", metavar="PACKAGE",
+                        help="数据包（.json）或填好的官方模板（.xlsx）；也可以是文件夹（逐个审核其中的文件）")
     parser.add_argument("--json", action="store_true", help="以JSON输出（供程序读取）")
+    parser.add_argument("--letter", metavar="OUT", help="同时写出给填报单位的退回意见（.docx 或 .pdf）")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N", help="审核文件夹时同时使用的进程数（默认自动）")
 
 
 def run(args: argparse.Namespace) -> int:
+    if Path(args.package).is_dir():
+        if args.letter:
+            raise UserError("--letter 只能用于单个数据包（退回意见按单位写出）")
+        from app.commands.check_folder import run_folder
+
+        return run_folder(args)
+    letter = Path(args.letter) if args.letter else None
+    if letter is not None and letter.suffix.lower() not in (".docx", ".pdf"):
+        raise UserError(f"{letter}：退回意见只能保存为 .docx 或 .pdf")
     packet = load_packet(args.package)
     result = evaluate(packet)
+    if letter is not None:
+        from app.export.letter import LetterError, write_letter
+
+        try:
+            notes = write_letter(packet, result, letter)
+        except LetterError as exc:
+            raise UserError(str(exc)) from None
+        for note in notes:
+            print(f"perfeval：注意：{note}", file=sys.stderr)
     if args.json:
         json.dump(result.to_json(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_table(packet.unit.name, packet.year, result, len(packet.projects)))
+    if letter is not None:
+        print(f"已写出退回意见：{letter}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_ISSUES if result.errors else EXIT_OK
 
 

@@ -1,4 +1,5 @@
-"""``perfeval import FILE [--replace]``: put a data package (or a filled template) into the local database."""
+"""``perfeval import FILE|DIR [--replace]``: put a data package (or a filled template) into the local database;
+a folder imports every package and template in it with a line per file (:mod:`app.commands.import_folder`)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ from app.commands.common import load_packet, warn_backup
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", metavar="FILE", help="数据包（.json）或填好的官方模板（.xlsx）")
+    parser.add_argument("file", metavar="FILE", help="数据包（.json）或填好的官方模板（.xlsx）；也可以是文件夹")
     parser.add_argument("--replace", action="store_true", help="数据库中已有同一单位同一年度的数据包时覆盖它")
+    parser.add_argument("--jobs", "-j", type=int, metavar="N", help="导入文件夹时读取文件的进程数（默认自动）")
 
 
 def run(args: argparse.Namespace) -> int:
+    if Path(args.file).is_dir():
+        from app.commands.import_folder import run_folder
+
+        return run_folder(args)
     suffix = Path(args.file).suffix.lower()
     if suffix == ".docx":
         raise UserError(

@@ -286,10 +286,12 @@ def _build(tp: Any, value: Any, place: str, problems: list[Problem]) -> Any:
         if "fields" in names:  # keys a template pack adds (指标性质, 财政专户管理资金…) keep what was typed
             own = {k: v for k, v in value.items()
                    if k not in names and (v is None or isinstance(v, str | int | float)) and not isinstance(v, bool)}
-            for k in own:
-                if not _FIELD_KEY.fullmatch(k):  # a key is a path step: "a.b" or "x[0]" would name another cell
-                    problems.append(Problem(f"{place}.{k}" if place else k,
+            for k in list(own):
+                if not _FIELD_KEY.fullmatch(k) or _LONE_SURROGATE.search(k):  # a key is a path step: "a.b" or
+                    shown = _shown(k)  # "x[0]" would name another cell
+                    problems.append(Problem(f"{place}.{shown}" if place else shown,
                                             "字段名只能由字母、数字、下划线或汉字组成"))
+                    del own[k]
             if own:
                 value = {**value, "fields": {**own, **(value.get("fields") or {})}}
         for f in fields(tp):

@@ -368,6 +368,7 @@ class Pack:
     attachments: tuple[Attachment, ...]
     region: str = ""
     description: str = ""
+    short: str = ""  # a short name for narrow places (the bureau's 汇总表): 湖南 附件1–4
     path: str = ""  # the file it was read from
     figures: tuple[FigureSpec, ...] = ()
     checks: tuple[Check, ...] = ()
@@ -601,6 +602,7 @@ class _Reader:
             kind=self.choice(d, "kind", "", PACK_KINDS, "dept"),
             region=self.text(d, "region", ""),
             description=self.text(d, "description", ""),
+            short=self.text(d, "short", ""),
             path=self.source,
             attachments=attachments,
             figures=tuple(self.figure(f, f"figures[{i}]") for i, f in enumerate(self.lst(d.get("figures"), "figures"))),

@@ -351,6 +351,10 @@ def _form(plan: Plan, block: FormBlock, prefix: str, where: str, values: dict[st
             elif cell.role == "input":
                 name = headings.get(col) or left
                 _form_cell(plan, cell, prefix, f"{where}{name}")
+            elif cell.role == "figure":  # a figure a packet may state (控制率): its stated cell has its name
+                fig = plan.figures.get(resolve(cell.ref, prefix))
+                if fig is not None and fig.stated:
+                    plan.names.setdefault(fig.stated, f"{where}{headings.get(col) or left}")
             col += cell.span
 
 
