@@ -16,9 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.evaluate import Evaluation
-from app.domain.rules import describe
 from app.domain.model import Packet
-from app.domain.rules import Issue
+from app.domain.rules import Issue, describe
 
 RED = "C00000"
 SIGN_INDENT_MM = 55  # the signature block sits in the right part of the page
