@@ -53,6 +53,7 @@ from app.export.document import (
 )
 from app.export.fonts import FANG, HEI, KAI, Coverage, Face, load
 from app.export.linebreak import breakable
+from app.export.paging import paginate, redistribute
 from app.export.pdf_text import CJKParagraph, markup, text_width, widest_piece
 
 # the forms
@@ -62,8 +63,6 @@ MARGIN_BOTTOM = 16 * mm
 PAD_X, PAD_Y = 2.5, 1.8
 MIN_ROW = 16.0
 CELL_SIZE = 9.0
-#: the last page of a table keeps at least this many of its rows with 总分 and the signature line
-MIN_LAST_ROWS = 3
 # the report (GB/T 9704-2012 §5.2: text block 156 × 225 mm, 22 lines of 28 characters in 三号 仿宋)
 REPORT_TOP, REPORT_BOTTOM, REPORT_LEFT, REPORT_RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
 BODY_SIZE = 16.0  # 三号
@@ -180,7 +179,7 @@ class _Writer:
             tail.append(Spacer(1, 5))
             tail.append(self._footer(part.footer, width))
         tail_h = sum(_height(f, width) for f in tail)
-        chunks = _paginate(grid, heights, first=height - head_h - 4, other=height - 4, tail=tail_h)
+        chunks = paginate(grid, heights, first=height - head_h - 4, other=height - 4, tail=tail_h)
         out: list[Flowable] = list(head)
         for n, rows in enumerate(chunks):
             if n:
@@ -205,7 +204,7 @@ class _Writer:
                 if piece is None:
                     piece = self._pieces[cell.text] = widest_piece(self.cov, cell.text, HEI, CELL_SIZE)
                 need[c] = max(need[c], piece + 2 * PAD_X + cell.indent * CELL_SIZE + 0.5)
-        return _redistribute(widths, need)
+        return redistribute(widths, need)
 
     def _row_heights(self, grid: Grid, widths: list[float]) -> list[float]:
         heights = [MIN_ROW] * len(grid.rows)
@@ -426,7 +425,7 @@ class _Writer:
             [[self.p(x, st.table_cell, FANG) for x in r] for r in rows]
         need = [max(widest_piece(self.cov, x, HEI, st.table_head.fontSize) for x in col) + 2 * 6 + 1
                 for col in zip(header, *rows, strict=False)]
-        widths = _redistribute([width / len(header)] * len(header), need)
+        widths = redistribute([width / len(header)] * len(header), need)
         t = Table(data, colWidths=widths, repeatRows=1)
         t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), HEI.name),
                                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
@@ -540,22 +539,6 @@ def _scaled(grid: Grid, width: float) -> list[float]:
     return [width * w / total for w in grid.widths]
 
 
-def _redistribute(widths: list[float], need: list[float]) -> list[float]:
-    """``widths`` with every column at least its ``need``, the total kept: the room comes from the other
-    columns in proportion to what they have to spare.  When the needs exceed the total, nothing changes."""
-    if sum(need) > sum(widths) or all(w >= n for w, n in zip(widths, need, strict=True)):
-        return list(widths)
-    out = list(widths)
-    for _ in range(len(out)):
-        short = sum(max(0.0, n - w) for w, n in zip(out, need, strict=True))
-        if short <= 1e-6:
-            break
-        spare = [max(0.0, w - n) for w, n in zip(out, need, strict=True)]
-        total = sum(spare)
-        out = [max(w, n) - (s * short / total if total else 0) for w, n, s in zip(out, need, spare, strict=True)]
-    return out
-
-
 def _cut_point(text: str, fits: int) -> int:
     """Where to cut a text of which ``fits`` characters fit: after a sentence if one ends in the last
     fifth, else at the last place a line may break (so a page never ends inside “第34条”)."""
@@ -567,49 +550,6 @@ def _cut_point(text: str, fits: int) -> int:
         if k == len(text) or ok[k]:
             return k
     return fits
-
-
-def _paginate(grid: Grid, heights: list[float], *, first: float, other: float, tail: float = 0,
-              min_last: int = MIN_LAST_ROWS) -> list[list[int]]:
-    """Cut the rows into pages; a continuation page starts with the latest repeated header row.  The notes
-    and signature footer (``tail`` points) stay on the page of the last row, and that page keeps at least
-    ``min_last`` rows of the table (the last indicators and 总分 never stand alone)."""
-    pages: list[list[int]] = []
-    i, n = 0, len(heights)
-    while i < n:
-        cap = first if not pages else other
-        header = [h for h in grid.repeat if h < i][-1:] if pages else []
-        used = sum(heights[h] for h in header)
-        j = i
-        while j < n and used + heights[j] <= cap:
-            used += heights[j]
-            j += 1
-        # never leave a heading row alone at the bottom of a page
-        while j - 1 > i and j < n and (j - 1) in grid.repeat:
-            j -= 1
-            used -= heights[j]
-        # the rows after this page will be the last page: make it hold min_last rows (and the tail)
-        if j < n:
-            rest_header = [h for h in grid.repeat if h < j][-1:]
-            rest = sum(heights[h] for h in rest_header) + sum(heights[j:n]) + tail
-            if rest <= other:
-                while j - i > min_last and (n - j < min_last or rest > other) and j - 1 not in grid.repeat:
-                    j -= 1
-                    rest += heights[j]
-                    if rest > other:
-                        j += 1
-                        break
-        # the signature footer goes with the last rows: move rows over until it fits
-        while j == n and j - i > 1 and used + tail > cap:
-            j -= 1
-            used -= heights[j]
-        if j == n - 1 and j - i > min_last:  # nor a lone total row
-            j -= min(min_last - 1, j - i - 1)
-        if j == i:
-            j = i + 1  # a single row taller than a page: printed on its own page, clipped by the frame
-        pages.append(header + list(range(i, j)))
-        i = j
-    return pages
 
 
 _WATERMARK_PATHS: dict[str, list[tuple[str, tuple[float, ...]]]] = {}

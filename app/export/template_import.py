@@ -301,7 +301,7 @@ def _year_of(sheet: _Sheet) -> int | None:
 def _kind_of(sheet: _Sheet) -> str | None:
     labels = {norm(v) for (r, _), v in sheet.values.items() if isinstance(v, str) and r <= 12}
     joined = "|".join(labels)
-    if "整体支出绩效自评报告" in joined and any(v == "章" for (_r, c), v in sheet.values.items() if c == 2):
+    if "整体支出绩效自评报告" in joined and _role_column(sheet):
         return "report"  # first: the report's opening paragraphs may quote any form's name
     if "基础数据表" in joined or any(norm(basic_form.FUNDS_HEADER) in x for x in labels):
         return "basic"
@@ -600,13 +600,23 @@ def _read_footer(sheet: _Sheet, packet: Packet) -> None:
                     setattr(packet.unit, key, value)
 
 
+def _role_column(sheet: _Sheet) -> int | None:
+    """The hidden column of row roles in our 附件4 export: I (since the report's tables are ruled tables
+    over columns A–H), B in earlier exports."""
+    for col in (9, 2):
+        if any(v == "章" for (_r, c), v in sheet.values.items() if c == col):
+            return col
+    return None
+
+
 def _read_report(sheet: _Sheet, packet: Packet) -> None:
-    """附件4 as this program's export writes it: row roles in hidden column B (章 title, 文 paragraph)."""
+    """附件4 as this program's export writes it: row roles in a hidden column (章 title, 文 paragraph)."""
     from app.domain.model import ReportSection
 
     sections: list[ReportSection] = []
+    role_col = _role_column(sheet) or 2
     for r in range(1, sheet.max_row + 1):
-        role = sheet.text(r, 2)
+        role = sheet.text(r, role_col)
         text = str(sheet.get(r, 1) or "")
         if role == "章":
             sections.append(ReportSection(title=text.strip()))
