@@ -10,7 +10,8 @@ Faces (resources/fonts/, licences beside them):
 Parsing a TrueType file is the slow part of a small export (the 5 MB Micro Hei takes ≈ 0.4 s in
 reportlab), so each face is parsed at most once per process, and its parsed tables (character map,
 widths, glyph offsets) are kept in the user's cache folder as a ``marshal`` file keyed by the font file's
-hash and the reportlab version: a later process reads them in a few milliseconds.  The coverage
+size, a hash of its first and last 64 KB and the reportlab version: a later process reads them in a few
+milliseconds, and a changed font file is parsed again.  The coverage
 check uses the same character map (no second parse with fontTools).
 
 reportlab silently prints a blank for a character the font lacks (tech-notes), so every printed string
@@ -93,8 +94,11 @@ def load(face: Face) -> TTFont:
     from reportlab import Version
     from reportlab.pdfbase import pdfmetrics
 
-    data = face_path(face).read_bytes()
-    key = f"{face.name}-{hashlib.blake2b(data, digest_size=12).hexdigest()}-rl{Version}-{_CACHE_FORMAT}"
+    path = face_path(face)
+    data = path.read_bytes()
+    # the file's size and a hash of its head and tail: a replaced font is noticed without hashing 14 MB
+    digest = hashlib.blake2b(data[:65536] + data[-65536:], digest_size=12).hexdigest()
+    key = f"{face.name}-{len(data)}-{digest}-rl{Version}-{_CACHE_FORMAT}"
     folder = cache_dir()
     cached = folder / f"{key}.marshal" if folder else None
     font = _from_cache(face, data, cached) if cached else None
@@ -135,6 +139,10 @@ def _store(font: TTFont, path: Path) -> None:
         tmp = path.with_name(f".{path.name}.{os.getpid()}")
         tmp.write_bytes(blob)
         tmp.replace(path)
+        face = path.name.split("-", 1)[0]
+        for old in path.parent.glob(f"{face}-*.marshal"):  # tables of a replaced font or older reportlab
+            if old != path:
+                old.unlink(missing_ok=True)
     except (OSError, ValueError):
         pass
 
@@ -206,6 +214,9 @@ class Coverage:
         """``text`` (made printable) cut into (face name, text) runs: each character in the first face of
         ``face``'s fallback chain that has it."""
         text = self.printable(text)
+        first = covered(face)
+        if all(ord(ch) in first or ch in "\n\t" for ch in text):
+            return [(face.name, text)] if text else []
         chain = [face]
         while chain[-1].fallback:
             chain.append(FACES[chain[-1].fallback])

@@ -18,6 +18,7 @@ and their widths.  The rules:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 #: may not start a line (GB/T 15834 点号 and closing 标号, plus units that follow a number)
 CLOSING = set("，。、；：！？）》」』】〕〉］｝”’…‥—～·・,.;:!?)]}%％‰℃°′″㎡㎏㎞㎝㎜")
@@ -40,6 +41,16 @@ def _latin(ch: str) -> bool:
 
 def breakable(text: Sequence[str]) -> list[bool]:
     """``out[i]``: a line may start at ``text[i]`` (break between ``i - 1`` and ``i``); ``out[0]`` is False."""
+    return list(_breakable("".join(text))) if all(len(ch) == 1 for ch in text) else _rules(text)
+
+
+@lru_cache(maxsize=4096)
+def _breakable(text: str) -> tuple[bool, ...]:
+    """(cached: a cell's text is measured, then drawn, often more than once)"""
+    return tuple(_rules(text))
+
+
+def _rules(text: Sequence[str]) -> list[bool]:
     n = len(text)
     ok = [True] * n
     if n:

@@ -54,7 +54,7 @@ from app.export.document import (
 from app.export.fonts import FANG, HEI, KAI, Coverage, Face, load
 from app.export.linebreak import breakable
 from app.export.paging import paginate, redistribute
-from app.export.pdf_text import CJKParagraph, markup, text_width, widest_piece
+from app.export.pdf_text import CJKParagraph, paragraph, text_width, widest_piece
 
 # the forms
 MARGIN_X = 15 * mm
@@ -151,8 +151,7 @@ class _Writer:
 
     def p(self, text: str, style: ParagraphStyle, face: Face | None = None, *,
           keep_spaces: bool = False) -> CJKParagraph:
-        face = face or _face(style.fontName)
-        return CJKParagraph(markup(self.cov, text, face, keep_spaces=keep_spaces), style)
+        return paragraph(self.cov, text, style, face or _face(style.fontName), keep_spaces=keep_spaces)
 
     def mark(self, title: str, level: int) -> _Mark:
         self._marks += 1
@@ -417,7 +416,7 @@ class _Writer:
         if not m:
             return self.p(text, self.st.body, FANG)
         head, rest = text[: m.end()], text[m.end():]
-        return CJKParagraph(markup(self.cov, head, KAI) + markup(self.cov, rest, FANG), self.st.body)
+        return paragraph(self.cov, text, self.st.body, FANG, runs=[(KAI, head), (FANG, rest)])
 
     def _quoted(self, header: list[str], rows: list[list[str]], width: float) -> Table:
         st = self.st
@@ -477,6 +476,9 @@ class _Writer:
     def build(self, out: Path) -> None:
         for face in (HEI, FANG, KAI):
             load(face)
+        from reportlab import rl_config
+
+        rl_config.useA85 = 0  # binary (compressed) streams: ASCII85 only makes the file larger and slower
         draft = self.doc.draft
 
         def decorate(kind: str) -> Any:
