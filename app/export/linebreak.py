@@ -134,6 +134,13 @@ def line_ends(widths: Sequence[float], allowed: Sequence[bool], max_widths: Sequ
         i += 1
     if start < n or not ends:
         ends.append(n)
+    # a last line of one character (“投资概算控制/率”) takes one more from the line above when that may break
+    if len(ends) >= 2:
+        a = ends[-3] if len(ends) >= 3 else 0
+        b = ends[-2]
+        last = [k for k in range(b, n) if not (hard and hard[k])]
+        if len(last) == 1 and b - a >= 3 and allowed[b - 1] and not (hard and hard[b - 1]):
+            ends[-2] = b - 1
     return ends
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from app.export.document import Grid, clip
 from app.export.linebreak import breakable, wrap
 
-#: the last page of a table keeps at least this many of its rows with 总分 and the signature line
+#: the last page of a table keeps at least this many of its rows besides 总分, with the signature line
 MIN_LAST_ROWS = 3
 
 
@@ -120,7 +120,7 @@ def paginate(grid: Grid, heights: list[float], *, first: float, other: float, ta
             rest_header = [h for h in grid.repeat if h < j][-1:]
             rest = sum(heights[h] for h in rest_header) + sum(heights[j:n]) + tail
             if rest <= other:
-                while j - i > min_last and (n - j < min_last or rest > other) and j - 1 not in grid.repeat:
+                while j - i > min_last and (n - j < min_last + 1 or rest > other) and j - 1 not in grid.repeat:
                     j -= 1
                     rest += heights[j]
                     if rest > other:

@@ -56,6 +56,12 @@ def pages(pdf: Path, prefix: str, dpi: int) -> int:
         old.unlink()
     subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(OUT / prefix)], check=True)
     made = sorted(OUT.glob(f"{prefix}-*.png"))
+    from PIL import Image
+
+    for png in made:  # 64 colours are plenty for a printed page (and keep the repository small)
+        with Image.open(png) as im:
+            small = im.convert("RGB").quantize(64)
+        small.save(png, optimize=True)
     return len(made)
 
 
