@@ -16,6 +16,7 @@ import argparse
 import datetime as dt
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -45,10 +46,19 @@ def _load() -> str:
         return "?"
 
 
-def _run(cmd: list[str], env: dict[str, str]) -> float:
+CPU: dict[int, float] = {}  # id(cmd) → CPU seconds (user + system) of its last run
+
+
+def _run(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
+    """Wall seconds of one run (and its CPU seconds in CPU): on a loaded machine the CPU time says what the
+    program costs, the wall time what the user waits."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    subprocess.run(cmd, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[id(cmd)] = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall
 
 
 def main() -> int:
@@ -57,6 +67,8 @@ def main() -> int:
     ap.add_argument("--seed", default="004")
     ap.add_argument("--cold", action="store_true", help="empty the font cache before every export run")
     ap.add_argument("--append", type=Path, help="append the Markdown section to this file")
+    ap.add_argument("--root", type=Path, default=ROOT,
+                    help="the checkout whose app to run (e.g. another worktree, for a before/after pair)")
     args = ap.parse_args()
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
@@ -65,45 +77,50 @@ def main() -> int:
     seed = ROOT / "tests" / "data" / f"seed_{args.seed}.json"
     work = Path(tempfile.mkdtemp(prefix="pdf-bench-"))
     cache = work / "cache"
-    env = {**os.environ, "PERFEVAL_CACHE_DIR": str(cache)}
+    env = {**os.environ, "PERFEVAL_CACHE_DIR": str(cache), "PYTHONPATH": str(args.root)}
     ours = [sys.executable, "-m", "app", "export", str(seed), "-f", "pdf", "-o", str(work / "ours.pdf")]
     xlsx = work / "packet.xlsx"
     subprocess.run([sys.executable, "-m", "app", "export", str(seed), "-f", "xlsx", "-o", str(xlsx)], check=True,
-                   env=env, cwd=ROOT, stdout=subprocess.DEVNULL)
+                   env=env, cwd=args.root, stdout=subprocess.DEVNULL)
     lo = [soffice, f"-env:UserInstallation=file://{work / 'lo-profile'}", "--headless", "--convert-to", "pdf",
           "--outdir", str(work / "lo"), str(xlsx)]
     load_before = _load()
     try:
         _run(lo, env)  # a warm LibreOffice profile, as on a clerk's PC
-        _run(ours, env)  # and a warm font cache (unless --cold)
+        _run(ours, env, args.root)  # and a warm font cache (unless --cold)
         pairs: list[tuple[float, float]] = []
+        cpu: list[tuple[float, float]] = []
         for k in range(args.pairs):
             if args.cold:
                 shutil.rmtree(cache, ignore_errors=True)
             order = (ours, lo) if k % 2 == 0 else (lo, ours)
-            times = {id(cmd): _run(cmd, env) for cmd in order}
+            times = {id(cmd): _run(cmd, env, args.root) for cmd in order}
             pairs.append((times[id(ours)], times[id(lo)]))
+            cpu.append((CPU[id(ours)], CPU[id(lo)]))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     load_after = _load()
     ours_med = statistics.median(p[0] for p in pairs)
     lo_med = statistics.median(p[1] for p in pairs)
     ratio = statistics.median(p[1] / p[0] for p in pairs)
+    cpu_ours = statistics.median(p[0] for p in cpu)
+    cpu_lo = statistics.median(p[1] for p in cpu)
+    cpu_ratio = statistics.median(p[1] / p[0] for p in cpu)
     lo_version = subprocess.run([soffice, "--version"], capture_output=True, text=True).stdout.strip()
     lines = [
         "",
         f"### Whole-process PDF export vs LibreOffice ({dt.date.today().isoformat()}, "
-        f"{'cold' if args.cold else 'warm'} font cache)",
+        f"{'cold' if args.cold else 'warm'} font cache, code: {args.root.name})",
         "",
         f"{_cpu()}, {os.cpu_count()} cores; Python {platform.python_version()}; {lo_version}. "
         f"Load average before / after: {load_before} / {load_after}.  {args.pairs} pairs, alternating order; "
         "whole processes (each run starts a new process).",
         "",
-        "| run | median |",
-        "|---|---|",
-        f"| `perfeval export seed_{args.seed}.json -f pdf` | {ours_med:.3f} s |",
-        f"| LibreOffice headless: the packet's .xlsx → PDF | {lo_med:.3f} s |",
-        f"| **median of per-pair ratios LibreOffice / ours** | **{ratio:.1f}×** |",
+        "| run | median wall | median CPU (user + sys) |",
+        "|---|---|---|",
+        f"| `perfeval export seed_{args.seed}.json -f pdf` | {ours_med:.3f} s | {cpu_ours:.3f} s |",
+        f"| LibreOffice headless: the packet's .xlsx → PDF | {lo_med:.3f} s | {cpu_lo:.3f} s |",
+        f"| **median of per-pair ratios LibreOffice / ours** | **{ratio:.1f}×** | **{cpu_ratio:.1f}×** |",
         "",
         "pairs (ours, LibreOffice): " + ", ".join(f"{a:.2f}/{b:.2f}" for a, b in pairs),
     ]

@@ -42,3 +42,7 @@ BUILD_DEBS="nsis wine64 desktop-file-utils"
 # Fandol OpenType fonts in this Debian package.  Only a developer changing the fonts runs it; it downloads
 # the package (apt-get download) and unpacks it without installing it, which would pull in all of TeX.
 FONT_SOURCE_DEBS="texlive-lang-chinese"
+
+# docs/screenshots/print/make_pages.py prints the Excel and Word exports through LibreOffice; Carlito (Calibri's
+# metric twin, the workbooks' default font) makes LibreOffice measure column widths as Excel does.
+DOCS_DEBS="libreoffice-calc-nogui libreoffice-writer-nogui fonts-crosextra-carlito"

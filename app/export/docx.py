@@ -38,7 +38,7 @@ from app.export.document import (
     clip,
 )
 from app.export.fonts import SUBFONT_INDEX, font_path
-from app.export.paging import char_width, estimate_heights, paginate
+from app.export.paging import char_width, estimate_heights, fit_widths, paginate
 
 FONT_NAME = "宋体"
 FANG, HEI, KAI = "仿宋", "黑体", "楷体"
@@ -57,7 +57,7 @@ BODY_LINE = Pt(225 / 22 * 72 / 25.4)  # 22 lines on a 225 mm text block (GB/T 97
 CELL_SIZE = 9.0
 #: forms: page room (points) a landscape/portrait page gives the table, with room for a viewer whose rows
 #: come out taller than estimated
-_FORM_ROOM = {True: (210 - 15 - 18 - 12) * 72 / 25.4 * 0.9, False: (297 - 15 - 18 - 12) * 72 / 25.4 * 0.9}
+_FORM_ROOM = {True: (210 - 15 - 18) * 72 / 25.4 * 0.95, False: (297 - 15 - 18) * 72 / 25.4 * 0.95}
 
 
 def _font(run: Any, size: float | None, bold: bool = False, name: str = FONT_NAME) -> None:
@@ -200,8 +200,9 @@ def _part(doc: Any, part: Part) -> None:
         _para(doc, part.unit_line, 10.5, space_after=4)
     grid = part.grid
     usable = (267 if part.landscape else 180)
-    widths = [Mm(usable * w / sum(grid.widths)) for w in grid.widths]
-    widths_pt = [usable * w / sum(grid.widths) * 72 / 25.4 for w in grid.widths]
+    widths_pt = fit_widths(grid, [usable * w / sum(grid.widths) * 72 / 25.4 for w in grid.widths], size=CELL_SIZE,
+                           pad=5.5)  # Word's default cell margins: 0.19 cm a side
+    widths = [Pt(w) for w in widths_pt]
     heights = estimate_heights(grid, widths_pt, size=CELL_SIZE, leading=CELL_SIZE * 1.35, pad=2,
                                minimum=6 * 72 / 25.4)
     room = _FORM_ROOM[part.landscape]

@@ -4,8 +4,10 @@ LibreOffice prints them with the bundled fonts made visible to it (a temporary f
 
     .venv/bin/python docs/screenshots/print/make_pages.py [--dpi 40] [--seeds 000 004]
 
-Needs poppler-utils and LibreOffice (libreoffice-calc-nogui, libreoffice-writer-nogui).  Seeds whose final
-print is refused (errors) are printed as drafts.  Output: docs/screenshots/print/seed_00N-{pdf,xlsx,docx}-NN.png
+Needs poppler-utils and the Debian packages in ``DOCS_DEBS`` (installer/setup-env.sh): LibreOffice Calc and
+Writer, and Carlito, without which LibreOffice measures the workbooks' columns wider than Excel does (and so
+prints the sheets smaller, with room left on every page).  Seeds whose final print is refused (errors) are
+printed as drafts.  Output: docs/screenshots/print/seed_00N-{pdf,xlsx,docx}-NN.png
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ def main() -> int:
     ap.add_argument("--dpi", type=int, default=40)
     ap.add_argument("--seeds", nargs="*", default=["000", "001", "002", "003", "004"])
     args = ap.parse_args()
+    if not shutil.which("soffice"):
+        print("未安装LibreOffice：apt-get install $DOCS_DEBS (installer/setup-env.sh)", file=sys.stderr)
+        return 1
     work = Path(tempfile.mkdtemp(prefix="print-pages-"))
     try:
         conf = fontconfig(work)
