@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 #: printed instead of a character no face can draw (a blank would hide the loss)
 STAND_IN = "□"
 #: bump when the cached state's layout changes
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,8 @@ _NAMES = ("name", "familyName", "styleName", "fullName", "uniqueFontID")
 
 def _store(font: TTFont, path: Path) -> None:
     """Keep the parsed tables (a cache: a failure to write it only costs the next process a parse)."""
-    state = {k: v for k, v in font.face.__dict__.items() if k not in ("_ttf_data", "_pdfScale")}
+    # glyphToChar only serves the parse itself; the file's bytes are read anew; the scale is a function
+    state = {k: v for k, v in font.face.__dict__.items() if k not in ("_ttf_data", "_pdfScale", "glyphToChar")}
     for k in _NAMES:
         if k in state:
             state[k] = getattr(state[k], "ustr", state[k])
@@ -165,6 +166,7 @@ def _from_cache(face: Face, data: bytes, path: Path) -> TTFont | None:
         tt_face = TTFontFace.__new__(TTFontFace)
         tt_face.__dict__.update(state)
         tt_face._ttf_data = data
+        tt_face.glyphToChar = {}
         upem = state["unitsPerEm"]
         tt_face._pdfScale = (lambda x: x) if upem == 1000 else (lambda x, m=1000 / upem: x * m)
         font = TTFont.__new__(TTFont)
