@@ -207,3 +207,16 @@ def test_line_breaking_rules() -> None:
             assert all(line[0] not in CLOSING for line in lines[1:]), (width, lines)
             assert all(line[-1] not in OPENING for line in lines[:-1]), (width, lines)
             assert all(len(line) <= width for line in lines)
+
+
+def test_signature_fields_stay_on_one_line(tmp_path: Path) -> None:
+    packet = seed_packet("seed_004")
+    packet.unit.preparer = "欧阳明月"
+    packet.unit.phone = "0730-5221234 / 13907301234"
+    out = export_packet(packet, "pdf", tmp_path / "sig.pdf")
+    with pdfplumber.open(out) as pdf:
+        page = pdf.pages[0]
+        lines = [ln["text"].replace(" ", "") for ln in page.extract_text_lines()]
+    # each field whole on one line (on a portrait page the four fields take two rows when one cannot hold them)
+    assert any("联系电话：0730-5221234/13907301234" in ln for ln in lines)
+    assert any("填表人：欧阳明月" in ln for ln in lines) and any("单位负责人签字：" in ln for ln in lines)
