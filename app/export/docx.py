@@ -38,7 +38,7 @@ from app.export.document import (
     clip,
 )
 from app.export.fonts import SUBFONT_INDEX, font_path
-from app.export.paging import char_width, estimate_heights, fit_widths, paginate
+from app.export.paging import estimate_heights, fit_widths, paginate, title_lines
 
 FONT_NAME = "宋体"
 FANG, HEI, KAI = "仿宋", "黑体", "楷体"
@@ -377,7 +377,7 @@ def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
     for _ in range(6):
         _para(word, "", BODY_SIZE)
     title = _para(word, "", 22, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI)
-    lines = _title_lines(rep, 156 * 72 / 25.4, 22)
+    lines = title_lines(rep.title, rep.unit_name, 156 * 72 / 25.4, 22)
     for k, line in enumerate(lines):
         run = title.add_run(line)
         _font(run, 22, False, HEI)
@@ -413,21 +413,6 @@ def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
             pic.paragraph_format.first_line_indent = Pt(0)
             pic.paragraph_format.line_spacing = 1.0
             pic.add_run().add_picture(io.BytesIO(_chart_png(rep.chart)), width=Mm(150))
-
-
-def _title_lines(rep: ReportDoc, width_pt: float, size: float) -> list[str]:
-    """The cover title in lines: broken after the unit's name when both halves fit (no “报告” alone)."""
-    def width(text: str) -> float:
-        return sum(char_width(ch) for ch in text) * size
-
-    title = rep.title
-    if width(title) <= width_pt:
-        return [title]
-    cut = title.find(rep.unit_name) + len(rep.unit_name) if rep.unit_name else -1
-    if 0 < cut < len(title) and width(title[:cut]) <= width_pt and width(title[cut:]) <= width_pt:
-        return [title[:cut], title[cut:]]
-    half = len(title) // 2 + 1  # two balanced lines
-    return [title[:half], title[half:]]
 
 
 def _styles(word: Any) -> None:

@@ -25,6 +25,21 @@ def text_lines(text: str, width_pt: float, size_pt: float) -> int:
     return max(1, len(wrap(text, widths, max(width_pt / size_pt, 1.0))))
 
 
+def title_lines(title: str, unit_name: str, width_pt: float, size: float) -> list[str]:
+    """A report's cover title in lines: broken after the unit's name when both halves fit (never “报告” alone
+    on the second line), else in two halves."""
+    def width(text: str) -> float:
+        return sum(char_width(ch) for ch in text) * size
+
+    if width(title) <= width_pt:
+        return [title]
+    cut = title.find(unit_name) + len(unit_name) if unit_name else -1
+    if 0 < cut < len(title) and width(title[:cut]) <= width_pt and width(title[cut:]) <= width_pt:
+        return [title[:cut], title[cut:]]
+    half = len(title) // 2 + 1
+    return [title[:half], title[half:]]
+
+
 def estimate_heights(grid: Grid, widths_pt: list[float], *, size: float, leading: float, pad: float,
                      minimum: float) -> list[float]:
     """Row heights (points) as a viewer lays the rows out: the tallest single-row cell, and rows grown at the

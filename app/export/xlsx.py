@@ -30,7 +30,15 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.numbers import Kind, round_half_up
 from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Cell, Formula, Part, PrintDocument, ReportDoc
-from app.export.paging import char_width, estimate_heights, fit_widths, page_grids, paginate, text_lines
+from app.export.paging import (
+    char_width,
+    estimate_heights,
+    fit_widths,
+    page_grids,
+    paginate,
+    text_lines,
+    title_lines,
+)
 
 FONT_NAME = "宋体"  # the official forms' face; present on every Chinese Windows
 NUMBER_FORMATS: dict[Kind, str] = {
@@ -263,11 +271,13 @@ def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
             ws.cell(row, _ROLE_COL, role)
         size = float(font.sz or 11)
         lines = text_lines(text, width_pt - 6, size) if text else 0
-        ws.row_dimensions[row].height = 8.0 if not text else max(18.0, lines * size * 1.5 + 4)
+        ws.row_dimensions[row].height = 8.0 if not text else max(18.0, lines * size * 1.35 + 4)
         row += 1
 
     center = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    text_row(rep.title, Font(name=FONT_NAME, size=18, bold=True), center)
+    # the title broken by hand (Excel would leave “告” alone on a line), the import does not read this row
+    text_row("\n".join(title_lines(rep.title, rep.unit_name, width_pt - 12, 18)),
+             Font(name=FONT_NAME, size=18, bold=True), center)
     text_row(rep.unit_line, Font(name=FONT_NAME, size=14), center)
     text_row(rep.date_line, Font(name=FONT_NAME, size=14), center)
     body = Font(name=FONT_NAME, size=12)
