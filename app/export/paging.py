@@ -145,8 +145,9 @@ def paginate(grid: Grid, heights: list[float], *, first: float, other: float, ta
         while j == n and j - i > 1 and used + tail > cap:
             j -= 1
             used -= heights[j]
-        if j == n - 1 and j - i > min_last:  # nor a lone total row
-            j -= min(min_last - 1, j - i - 1)
+        # nor the total row with fewer than min_last rows above it alone on the last page
+        if i < j < n and n - j < min_last + 1 and j - i > min_last:
+            j = max(i + min_last, n - (min_last + 1))
         if j == i:
             j = i + 1  # a single row taller than a page: printed on its own page, clipped by the frame
         pages.append(header + list(range(i, j)))
