@@ -11,6 +11,7 @@ and checks that its results equal the cached ones.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import zipfile
@@ -177,21 +178,21 @@ class _Sheet:
         return None
 
     def _footer(self, row: int, footer: list[tuple[str, str]], widths_pt: list[float]) -> None:
-        """The signature fields side by side, each over as many columns as its text needs (联系电话 on one
-        line); the signature gets the rest."""
+        """The signature fields side by side, each over columns wide enough for its text (联系电话 on one
+        line), the signature over the widest rest: the best of all ways to group the columns."""
         ncols = len(widths_pt)
         texts = [f"{label}{value}" for label, value in footer]
-        starts: list[int] = []
-        c = 0
-        for i, text in enumerate(texts):
-            starts.append(c)
-            need = sum(char_width(ch) for ch in text) * 11 + 12
-            left = len(texts) - i - 1  # columns the later fields need at least
-            got = 0.0
-            while c < ncols - left and (got < need or c == starts[-1]):
-                got += widths_pt[c]
-                c += 1
-        starts.append(ncols)
+        need = [sum(char_width(ch) for ch in text) * 11 + 12 for text in texts]
+        need[-1] += 60  # room for the hand signature
+        best: tuple[float, float, tuple[int, ...]] | None = None
+        for cuts in itertools.combinations(range(1, ncols), len(texts) - 1):
+            bounds = (0, *cuts, ncols)
+            got = [sum(widths_pt[a:b]) for a, b in itertools.pairwise(bounds)]
+            short = sum(max(0.0, n - g) for n, g in zip(need, got, strict=True))
+            key = (short, -got[-1], bounds)
+            if best is None or key[:2] < best[:2]:
+                best = key
+        starts = list(best[2]) if best else [min(i, ncols - 1) for i in range(len(texts))] + [ncols]
         for i, text in enumerate(texts):
             a, b = starts[i] + 1, starts[i + 1]
             if b < a:
