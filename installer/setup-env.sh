@@ -37,3 +37,12 @@ ensure_venv() {
 # The bundle smoke test (installer/smoke_test.py) also compiles the Windows installer script with NSIS and runs
 # it (install + uninstall) under Wine, and validates the .desktop entry.
 BUILD_DEBS="nsis wine64 desktop-file-utils"
+
+# installer/build_fonts.py rebuilds resources/fonts/fandol-{fang,kai}.ttf (the report's 仿宋/楷体) from the
+# Fandol OpenType fonts in this Debian package.  Only a developer changing the fonts runs it; it downloads
+# the package (apt-get download) and unpacks it without installing it, which would pull in all of TeX.
+FONT_SOURCE_DEBS="texlive-lang-chinese"
+
+# docs/screenshots/print/make_pages.py prints the Excel and Word exports through LibreOffice; Carlito (Calibri's
+# metric twin, the workbooks' default font) makes LibreOffice measure column widths as Excel does.
+DOCS_DEBS="libreoffice-calc-nogui libreoffice-writer-nogui fonts-crosextra-carlito"

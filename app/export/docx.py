@@ -1,11 +1,19 @@
 """Word writer (python-docx): 附件1–3 as tables with the official merges, then the 附件4 report with its
-cover, chapters and the tables it quotes.  Page numbers are Word fields (第 N 页 共 M 页)."""
+cover, chapters and the tables it quotes, set after GB/T 9704.
+
+The forms are cut into pages here (estimated row heights, :mod:`app.export.paging`), one table per page
+with an explicit break, so a continuation page repeats the column headings and the cut 一级/二级 labels,
+and the last rows, 总分 and the signature line stay together.  The report uses Word's heading styles
+(标题 1 for 一、, 标题 2 for （一）: the navigation pane lists the chapters), 仿宋/黑体/楷体 with
+fallbacks in the font table, zh-CN as the East Asian language, GB/T 9704 margins (the wider left one is
+the binding side) and page numbers “— 1 —” at the outer edge from the first page after the cover.
+Page numbers of the forms are Word fields (第 N 页 共 M 页)."""
 
 from __future__ import annotations
 
 import io
-import itertools
 import math
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +21,7 @@ from typing import Any
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -30,35 +38,57 @@ from app.export.document import (
     clip,
 )
 from app.export.fonts import SUBFONT_INDEX, font_path
+from app.export.paging import estimate_heights, fit_widths, paginate, title_lines
 
 FONT_NAME = "宋体"
+FANG, HEI, KAI = "仿宋", "黑体", "楷体"
+#: font table entries: the name Word looks for, the names it tries when that is missing (Windows XP's
+#: 仿宋_GB2312/楷体_GB2312, the English names), and a GB2312 charset so a viewer substitutes a Chinese face
+_FONT_TABLE = {
+    FONT_NAME: ("SimSun", "roman", "02010600030101010101"),
+    FANG: ("仿宋_GB2312,FangSong", "modern", "02010609060101010101"),
+    HEI: ("SimHei", "modern", "02010609060101010101"),
+    KAI: ("楷体_GB2312,KaiTi", "modern", "02010609060101010101"),
+}
 _ALIGN = {ALIGN_LEFT: WD_ALIGN_PARAGRAPH.LEFT, ALIGN_RIGHT: WD_ALIGN_PARAGRAPH.RIGHT}
+BODY_SIZE = 16.0  # 三号
+BODY_STYLE = "Body Text"  # 正文
+BODY_LINE = Pt(225 / 22 * 72 / 25.4)  # 22 lines on a 225 mm text block (GB/T 9704)
+CELL_SIZE = 9.0
+#: forms: page room (points) a landscape/portrait page gives the table, with room for a viewer whose rows
+#: come out taller than estimated
+_FORM_ROOM = {True: (210 - 15 - 18) * 72 / 25.4 * 0.95, False: (297 - 15 - 18) * 72 / 25.4 * 0.95}
 
 
-def _font(run: Any, size: float, bold: bool = False) -> None:
-    run.font.size = Pt(size)
+def _font(run: Any, size: float | None, bold: bool = False, name: str = FONT_NAME) -> None:
+    if size is not None:
+        run.font.size = Pt(size)
     run.font.bold = bold
-    run.font.name = FONT_NAME
-    rpr = run._element.get_or_add_rPr()
+    _names(run._element.get_or_add_rPr(), name)
+
+
+def _names(rpr: Any, name: str) -> None:
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
-    fonts.set(qn("w:eastAsia"), FONT_NAME)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):  # a theme font would win
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(attr), name)
+    fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _para(container: Any, text: str, size: float = 10.5, *, bold: bool = False,
-          align: Any = None, indent_first: bool = False, space_after: float = 0) -> Any:
-    p = container.add_paragraph()
+def _para(container: Any, text: str, size: float | None = 10.5, *, bold: bool = False,
+          align: Any = None, space_after: float = 0, name: str = FONT_NAME, style: str | None = None) -> Any:
+    p = container.add_paragraph(style=style)
     if align is not None:
         p.alignment = align
     fmt = p.paragraph_format
-    fmt.space_after = Pt(space_after)
-    fmt.space_before = Pt(0)
-    if indent_first:
-        fmt.first_line_indent = Pt(size * 2)
-        fmt.line_spacing = 1.5
-    _font(p.add_run(text), size, bold)
+    if style is None:
+        fmt.space_after = Pt(space_after)
+        fmt.space_before = Pt(0)
+    _font(p.add_run(text), size, bold, name)
     return p
 
 
@@ -76,6 +106,7 @@ def _field(paragraph: Any, instr: str) -> None:
 
 def _page_footer(section: Any, draft: bool) -> None:
     footer = section.footer
+    footer.is_linked_to_previous = False
     p = footer.paragraphs[0]
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     # "第 " PAGE " 页 共 " NUMPAGES " 页" — runs and fields must stay in document order
@@ -84,6 +115,25 @@ def _page_footer(section: Any, draft: bool) -> None:
     _font(p.add_run(" 页 共 "), 9)
     _field(p, "NUMPAGES")
     _font(p.add_run(" 页"), 9)
+    _draft_header(section, draft)
+    # odd and even pages have their own footers (the report's numbers sit at the outer edge): the forms'
+    # even pages get the same
+    even = section.even_page_footer
+    even.is_linked_to_previous = False
+    ep = even.paragraphs[0]
+    ep.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(ep.add_run("第 "), 9)
+    _field(ep, "PAGE")
+    _font(ep.add_run(" 页 共 "), 9)
+    _field(ep, "NUMPAGES")
+    _font(ep.add_run(" 页"), 9)
+    section.even_page_header.is_linked_to_previous = False
+    if draft:
+        _draft_header_even(section)
+
+
+def _draft_header(section: Any, draft: bool) -> None:
+    section.header.is_linked_to_previous = False
     if draft:
         hp = section.header.paragraphs[0]
         hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -93,7 +143,7 @@ def _page_footer(section: Any, draft: bool) -> None:
 
 
 def _setup(section: Any, landscape: bool, draft: bool, first: bool) -> None:
-    """Page size and margins; the footer (and draft header) is defined once, later sections link to it."""
+    """Page size and margins; the footer (and draft header) is defined once, later form sections link to it."""
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     w, h = Mm(210), Mm(297)
     section.page_width, section.page_height = (h, w) if landscape else (w, h)
@@ -103,6 +153,46 @@ def _setup(section: Any, landscape: bool, draft: bool, first: bool) -> None:
         _page_footer(section, draft)
 
 
+def _report_setup(section: Any, draft: bool, cover: bool) -> None:
+    """GB/T 9704 margins: top 37, bottom 35, left (binding side) 28, right 26 mm; the cover has no page
+    number, the report's pages are numbered “— 1 —” from the first after the cover, at the outer edge."""
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(35 - 7 - 5)
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    _draft_header(section, draft)
+    section.even_page_header.is_linked_to_previous = False
+    if draft:
+        _draft_header_even(section)
+    if cover:
+        return
+    pg = section._sectPr.find(qn("w:pgNumType"))
+    if pg is None:
+        pg = OxmlElement("w:pgNumType")
+        section._sectPr.append(pg)
+    pg.set(qn("w:start"), "1")
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
+                                                                      WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        p.alignment = align
+        fmt = p.paragraph_format
+        fmt.left_indent = fmt.right_indent = Pt(14)  # one character in from the edge
+        _font(p.add_run("— "), 14, name=FONT_NAME)
+        _field(p, "PAGE")
+        _font(p.add_run(" —"), 14, name=FONT_NAME)
+
+
+def _draft_header_even(section: Any) -> None:
+    hp = section.even_page_header.paragraphs[0]
+    hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = hp.add_run("草稿（未经审核，不得作为正式材料报送）")
+    _font(run, 12, True)
+    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+
+
 def _part(doc: Any, part: Part) -> None:
     _para(doc, part.attachment, 12)
     _para(doc, part.title, 16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
@@ -110,16 +200,33 @@ def _part(doc: Any, part: Part) -> None:
         _para(doc, part.unit_line, 10.5, space_after=4)
     grid = part.grid
     usable = (267 if part.landscape else 180)
-    widths = [Mm(usable * w / sum(grid.widths)) for w in grid.widths]
-    # Word repeats only a table's first rows on a new page: the form is cut into one table per heading
-    # row (附件2: the budget block, then the indicator table headed by 一级指标…), a hairline apart
-    cuts = sorted({0, *grid.repeat, len(grid.rows)})
-    for k, (a, b) in enumerate(itertools.pairwise(cuts)):
-        if k:
-            _hairline(doc)
-        _table(doc, clip(grid, list(range(a, b))), widths, heading=a in grid.repeat)
+    widths_pt = fit_widths(grid, [usable * w / sum(grid.widths) * 72 / 25.4 for w in grid.widths], size=CELL_SIZE,
+                           pad=5.5)  # Word's default cell margins: 0.19 cm a side
+    widths = [Pt(w) for w in widths_pt]
+    heights = estimate_heights(grid, widths_pt, size=CELL_SIZE, leading=CELL_SIZE * 1.35, pad=2,
+                               minimum=6 * 72 / 25.4)
+    room = _FORM_ROOM[part.landscape]
+    head = 12 * 1.4 + 16 * 1.6 + 6 + (10.5 * 1.4 + 4 if part.unit_line else 0)
+    tail = len(part.notes) * 9 * 1.4 * 2 + (10.5 * 1.5 * 2 if part.footer else 0)
+    repeat = max((heights[r] for r in grid.repeat), default=0.0)
+    pages = paginate(grid, heights, first=room - head, other=room - repeat, tail=tail)
+    # Word repeats only a table's first rows on a page it breaks itself: each page's rows are cut into one
+    # table per heading row (附件2: the budget block, then the indicator table headed by 一级指标…), a
+    # hairline apart; a page of ours starts with an explicit break and repeats the heading row and the cut
+    # 一级/二级 labels (clip)
+    for n, rows in enumerate(pages):
+        cuts = [k for k, r in enumerate(rows) if r in grid.repeat and k] + [len(rows)]
+        start = 0
+        for k, end in enumerate(cuts):
+            if end <= start:
+                continue
+            if n or k:
+                _hairline(doc, page_break=bool(n and not k))
+            chunk = rows[start:end]
+            _table(doc, clip(grid, chunk), widths, heading=chunk[0] in grid.repeat)
+            start = end
     for note in part.notes:
-        _para(doc, note, 9)
+        _para(doc, note, 9).paragraph_format.keep_with_next = True
     if part.footer:
         _para(doc, "　　　".join(f"{label}{value}" for label, value in part.footer), 10.5)
 
@@ -154,12 +261,14 @@ def _table(doc: Any, grid: Grid, widths: list[Any], *, heading: bool) -> None:
         _repeat_header(table.rows[0])
 
 
-def _hairline(doc: Any) -> None:
-    """A 1-point paragraph: keeps two tables apart (Word would join touching tables) without a visible gap."""
+def _hairline(doc: Any, *, page_break: bool = False) -> None:
+    """A 1-point paragraph: keeps two tables apart (Word would join touching tables) without a visible gap;
+    ``page_break``: the next table starts a new page."""
     p = doc.add_paragraph()
     fmt = p.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing = Pt(1)
+    fmt.page_break_before = page_break
     _font(p.add_run(""), 1)
 
 
@@ -171,19 +280,39 @@ def _repeat_header(row: Any) -> None:
 
 
 def _quoted(doc: Any, t: QuotedTable) -> None:
-    _para(doc, t.caption, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER).paragraph_format.keep_with_next = True
+    """A table the report quotes: 小四 text, roomy cells, the heading row in 黑体 and repeated."""
+    cap = _para(doc, t.caption, 12, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI, space_after=4)
+    cap.paragraph_format.keep_with_next = True
+    cap.paragraph_format.space_before = Pt(6)
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for c, text in enumerate(t.header):
-        cell = table.cell(0, c)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _font(cell.paragraphs[0].add_run(text), 9, True)
-    for r, row in enumerate(t.rows, start=1):
+    _cell_margins(table, top=Mm(1.5), bottom=Mm(1.5), side=Mm(2))
+    for r, row in enumerate([t.header, *t.rows]):
+        table.rows[r].height = Mm(9)
+        table.rows[r].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
         for c, text in enumerate(row):
             cell = table.cell(r, c)
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _font(cell.paragraphs[0].add_run(text), 9)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            p.paragraph_format.first_line_indent = Pt(0)
+            p.paragraph_format.line_spacing = 1.0
+            _font(p.add_run(text), 12, False, HEI if r == 0 else FANG)
+    _repeat_header(table.rows[0])
+    after = doc.add_paragraph()
+    after.paragraph_format.space_after = Pt(6)
+
+
+def _cell_margins(table: Any, *, top: Any, bottom: Any, side: Any) -> None:
+    tblpr = table._tbl.tblPr
+    mar = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", top), ("left", side), ("bottom", bottom), ("right", side)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(int(value.twips)))
+        el.set(qn("w:type"), "dxa")
+        mar.append(el)
+    tblpr.append(mar)
 
 
 def _nice_step(raw: float) -> float:
@@ -238,28 +367,113 @@ def _chart_png(bars: list[tuple[str, Decimal, Decimal]]) -> bytes:
     return out.getvalue()
 
 
-def _report(doc: Any, rep: ReportDoc) -> None:
-    _para(doc, rep.attachment, 12)
-    for _ in range(8):
-        _para(doc, "", 14)
-    _para(doc, rep.title, 22, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    for _ in range(10):
-        _para(doc, "", 14)
-    _para(doc, rep.unit_line, 15, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
-    _para(doc, rep.date_line, 15, align=WD_ALIGN_PARAGRAPH.CENTER)
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+_SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）[^。！？；]{0,40}[。！？]?")
+
+
+def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
+    cover = word.add_section(WD_SECTION.NEW_PAGE)
+    _report_setup(cover, draft, cover=True)
+    _para(word, rep.attachment, BODY_SIZE, name=HEI)
+    for _ in range(6):
+        _para(word, "", BODY_SIZE)
+    title = _para(word, "", 22, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI)
+    lines = title_lines(rep.title, rep.unit_name, 156 * 72 / 25.4, 22)
+    for k, line in enumerate(lines):
+        run = title.add_run(line)
+        _font(run, 22, False, HEI)
+        if k < len(lines) - 1:
+            run.add_break()
+    title.paragraph_format.line_spacing = Pt(36)
+    for _ in range(9):
+        _para(word, "", BODY_SIZE)
+    _para(word, rep.unit_line, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8, name=FANG)
+    _para(word, rep.date_line, BODY_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, name=FANG)
+    body = word.add_section(WD_SECTION.NEW_PAGE)
+    _report_setup(body, draft, cover=False)
     for ch in rep.chapters:
         if ch.title:
-            _para(doc, ch.title, 14, bold=True, space_after=4)
+            _para(word, ch.title, None, style="Heading 1")
         for text in ch.paragraphs:
-            _para(doc, text, 12, indent_first=True)
+            m = _SUBHEAD.match(text)
+            if m and m.end() == len(text):
+                _para(word, text, None, style="Heading 2")
+                continue
+            p = word.add_paragraph(style=BODY_STYLE)
+            if m:  # （一）标题。followed by text: the heading words in 楷体, the rest in 仿宋
+                _font(p.add_run(text[: m.end()]), None, False, KAI)
+                text = text[m.end():]
+            _font(p.add_run(text), None, False, FANG)
         for t in ch.tables:
-            _quoted(doc, t)
+            _quoted(word, t)
         if ch.chart and rep.chart:
-            caption = _para(doc, CHART_CAPTION, 10.5, align=WD_ALIGN_PARAGRAPH.CENTER)
+            caption = _para(word, CHART_CAPTION, 12, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI)
             caption.paragraph_format.keep_with_next = True
-            doc.add_picture(io.BytesIO(_chart_png(rep.chart)), width=Mm(165))
-            doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pic = word.add_paragraph()
+            pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            pic.paragraph_format.first_line_indent = Pt(0)
+            pic.paragraph_format.line_spacing = 1.0
+            pic.add_run().add_picture(io.BytesIO(_chart_png(rep.chart)), width=Mm(150))
+
+
+def _styles(word: Any) -> None:
+    """The report's body (正文, Word's Body Text) in 仿宋 三号 on a 22-line grid; 标题 1 (一、) in 黑体 and
+    标题 2 (（一）) in 楷体, 三号, black, indented like the body (GB/T 9704); Normal (the forms) in 宋体;
+    zh-CN as the East Asian language; the font table's fallbacks."""
+    styles = word.styles
+    normal = styles["Normal"]
+    normal.font.size = Pt(10.5)
+    _names(normal.element.get_or_add_rPr(), FONT_NAME)
+    body = styles[BODY_STYLE]
+    body.font.size = Pt(BODY_SIZE)
+    _names(body.element.get_or_add_rPr(), FANG)
+    fmt = body.paragraph_format
+    fmt.first_line_indent = Pt(BODY_SIZE * 2)
+    fmt.line_spacing = BODY_LINE
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    fmt.widow_control = True
+    for name, face in (("Heading 1", HEI), ("Heading 2", KAI)):
+        st = styles[name]
+        st.font.size = Pt(BODY_SIZE)
+        st.font.bold = False
+        st.font.italic = False
+        st.font.color.rgb = RGBColor(0, 0, 0)
+        _names(st.element.get_or_add_rPr(), face)
+        pf = st.paragraph_format
+        pf.first_line_indent = Pt(BODY_SIZE * 2)
+        pf.line_spacing = BODY_LINE
+        pf.space_before = pf.space_after = Pt(0)
+        pf.keep_with_next = True
+    for st_name in ("Header", "Footer"):
+        styles[st_name].paragraph_format.first_line_indent = Pt(0)
+    root = styles.element
+    defaults = root.find(qn("w:docDefaults"))
+    if defaults is not None:
+        for lang in defaults.iter(qn("w:lang")):
+            lang.set(qn("w:val"), "zh-CN")
+            lang.set(qn("w:eastAsia"), "zh-CN")
+    settings = word.settings.element
+    for lang in settings.iter(qn("w:themeFontLang")):
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
+    word.settings.odd_and_even_pages_header_footer = True
+    _font_table(word)
+
+
+def _font_table(word: Any) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = word.part.part_related_by(RT.FONT_TABLE)
+    from lxml import etree  # type: ignore[import-untyped]
+
+    root = etree.fromstring(part.blob)
+    ns = root.nsmap.get("w") or "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    for name, (alt, family, panose) in _FONT_TABLE.items():
+        font = etree.SubElement(root, f"{{{ns}}}font", {f"{{{ns}}}name": name})
+        for tag, val in (("altName", alt), ("panose1", panose), ("charset", "86"), ("family", family),
+                         ("pitch", "variable")):
+            etree.SubElement(font, f"{{{ns}}}{tag}", {f"{{{ns}}}val": val})
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
 def _property(text: str) -> str:
@@ -269,20 +483,17 @@ def _property(text: str) -> str:
 
 def write_docx(doc: PrintDocument, out: Path) -> list[str]:
     word = Document()
-    normal = word.styles["Normal"]
-    normal.font.name = FONT_NAME
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT_NAME)
+    _styles(word)
     word.core_properties.title = _property(doc.title)
     word.core_properties.author = "PerfEval Desk"
+    word.core_properties.language = "zh-CN"
     first = True
     for part in doc.parts:
         section = word.sections[0] if first else word.add_section(WD_SECTION.NEW_PAGE)
         _setup(section, part.landscape, doc.draft, first)
         _part(word, part)
         first = False
-    if doc.report is not None:
-        section = word.add_section(WD_SECTION.NEW_PAGE)
-        _setup(section, False, doc.draft, False)
-        _report(word, doc.report)
+    if doc.report is not None:  # a project pack prints no 自评报告
+        _report(word, doc.report, doc.draft)
     word.save(str(out))
     return []

@@ -1,30 +1,29 @@
-"""PDF writer (reportlab): the official tables on A4, the bundled font embedded as a subset.
+"""PDF writer (reportlab): the official tables on A4 and the 附件4 report set like an official document
+(GB/T 9704), every face embedded as a subset.
 
 Tables are paginated here rather than by reportlab: a vertical span taller than what is left of a
 page makes ``Table.split`` fail (tech-notes), and the official forms repeat their column headings on
 every continuation page.  So rows are measured first, cut into pages, and each page becomes its own
 table whose spans are clipped at the page edge (the label of a cut span is printed again at the top
-of the next page, as clerks do by hand).
+of the next page, as clerks do by hand).  The last rows, 总分 and the signature line are kept together.
+
+Text is broken by the Chinese rules (:mod:`app.export.linebreak`); columns are widened to their widest
+unbreakable piece (“（万元）”, a number with its unit) so nothing overflows a cell rule.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.charts.legends import Legend
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -35,7 +34,6 @@ from reportlab.platypus import (
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Spacer,
     Table,
     TableStyle,
@@ -53,28 +51,31 @@ from app.export.document import (
     ReportDoc,
     clip,
 )
-from app.export.fonts import FONT_NAME, SUBFONT_INDEX, Coverage, font_path
+from app.export.fonts import FANG, HEI, KAI, Coverage, Face, load
+from app.export.linebreak import breakable
+from app.export.paging import paginate, redistribute
+from app.export.pdf_text import CJKParagraph, paragraph, text_width, widest_piece
 
+# the forms
 MARGIN_X = 15 * mm
 MARGIN_TOP = 14 * mm
 MARGIN_BOTTOM = 16 * mm
 PAD_X, PAD_Y = 2.5, 1.8
 MIN_ROW = 16.0
+CELL_SIZE = 9.0
+# the report (GB/T 9704-2012 §5.2: text block 156 × 225 mm, 22 lines of 28 characters in 三号 仿宋)
+REPORT_TOP, REPORT_BOTTOM, REPORT_LEFT, REPORT_RIGHT = 37 * mm, 35 * mm, 28 * mm, 26 * mm
+BODY_SIZE = 16.0  # 三号
+BODY_LEADING = 225 * mm / 22
+PAGE_NO_SIZE = 14.0  # 四号, “— 1 —” 7 mm under the text block, at the outer edge
 WATERMARK = "草稿"
+#: （一）…（十）: a second-level heading, printed in 楷体 up to its first full stop
+_SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）[^。！？；]{0,40}[。！？]?")
 
 
-def register_font() -> str:
-    """Register the bundled face once; bold/italic map to the same face (it has no bold)."""
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(font_path()), subfontIndex=SUBFONT_INDEX))
-        pdfmetrics.registerFontFamily(FONT_NAME, normal=FONT_NAME, bold=FONT_NAME, italic=FONT_NAME,
-                                      boldItalic=FONT_NAME)
-    return FONT_NAME
-
-
-def _style(name: str, size: float, align: int = TA_LEFT, **kw: Any) -> ParagraphStyle:
+def _style(name: str, size: float, align: int = TA_LEFT, face: Face = HEI, **kw: Any) -> ParagraphStyle:
     kw.setdefault("leading", size * 1.3)
-    return ParagraphStyle(name, fontName=FONT_NAME, fontSize=size, alignment=align, wordWrap="CJK", **kw)
+    return ParagraphStyle(name, fontName=face.name, fontSize=size, alignment=align, wordWrap="CJK", **kw)
 
 
 @dataclass
@@ -85,20 +86,23 @@ class _Styles:
     unit: ParagraphStyle
     note: ParagraphStyle
     footer: ParagraphStyle
+    cover_attachment: ParagraphStyle
     cover_title: ParagraphStyle
     cover_line: ParagraphStyle
     heading: ParagraphStyle
     body: ParagraphStyle
     caption: ParagraphStyle
-    small: ParagraphStyle
+    table_head: ParagraphStyle
+    table_cell: ParagraphStyle
 
     @classmethod
-    def make(cls, size: float = 9) -> _Styles:
+    def make(cls, size: float = CELL_SIZE) -> _Styles:
         cell = {
             ALIGN_LEFT: _style("cell-l", size, TA_LEFT),
             "center": _style("cell-c", size, TA_CENTER),
             ALIGN_RIGHT: _style("cell-r", size, TA_RIGHT),
         }
+        body = dict(leading=BODY_LEADING, firstLineIndent=2 * BODY_SIZE, allowWidows=0, allowOrphans=0)
         return cls(
             cell=cell,
             attachment=_style("attachment", 12),
@@ -106,13 +110,30 @@ class _Styles:
             unit=_style("unit", 10.5, spaceAfter=4),
             note=_style("note", 9, spaceBefore=4),
             footer=_style("footer", 10.5),
-            cover_title=_style("cover-title", 24, TA_CENTER, leading=38),
-            cover_line=_style("cover-line", 15, TA_CENTER, leading=26),
-            heading=_style("heading", 14, spaceBefore=10, spaceAfter=4),
-            body=_style("body", 11.5, TA_JUSTIFY, leading=21, firstLineIndent=23),
-            caption=_style("caption", 10.5, TA_CENTER, spaceBefore=6, spaceAfter=3),
-            small=_style("small", 9, TA_CENTER),
+            cover_attachment=_style("cover-attachment", BODY_SIZE, leading=BODY_LEADING),
+            cover_title=_style("cover-title", 22, TA_CENTER, leading=36),
+            cover_line=_style("cover-line", BODY_SIZE, TA_CENTER, FANG, leading=BODY_LEADING),
+            heading=_style("heading", BODY_SIZE, TA_LEFT, HEI, **body),
+            body=_style("body", BODY_SIZE, TA_JUSTIFY, FANG, **body),
+            caption=_style("caption", 12, TA_CENTER, HEI, spaceBefore=6, spaceAfter=4, keepWithNext=1),
+            table_head=_style("table-head", 12, TA_CENTER, HEI),
+            table_cell=_style("table-cell", 12, TA_CENTER, FANG),
         )
+
+
+class _Mark(Flowable):
+    """A bookmark (PDF outline entry) where it is drawn; the canvas adds it when the page is written."""
+
+    def __init__(self, key: str, title: str, level: int) -> None:
+        super().__init__()
+        self.key, self.title, self.level = key, title, level
+        self.width = self.height = 0
+
+    def wrap(self, *_: Any) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._pe_marks.append((self.key, self.title, self.level))
 
 
 class _Writer:
@@ -120,22 +141,33 @@ class _Writer:
         self.doc = doc
         self.cov = Coverage()
         self._heights: dict[tuple[str, str, int, float], float] = {}
+        self._pieces: dict[str, float] = {}
         self.st = _Styles.make()
         self.portrait = (A4[0] - 2 * MARGIN_X, A4[1] - MARGIN_TOP - MARGIN_BOTTOM)
         wide = landscape(A4)
         self.wide = (wide[0] - 2 * MARGIN_X, wide[1] - MARGIN_TOP - MARGIN_BOTTOM)
+        self.report_frame = (A4[0] - REPORT_LEFT - REPORT_RIGHT, A4[1] - REPORT_TOP - REPORT_BOTTOM)
+        self._marks = 0
 
-    def p(self, text: str, style: ParagraphStyle) -> Paragraph:
-        return Paragraph(escape(self.cov.printable(text)).replace("\n", "<br/>"), style)
+    def p(self, text: str, style: ParagraphStyle, face: Face | None = None, *,
+          keep_spaces: bool = False) -> CJKParagraph:
+        return paragraph(self.cov, text, style, face or _face(style.fontName), keep_spaces=keep_spaces)
+
+    def mark(self, title: str, level: int) -> _Mark:
+        self._marks += 1
+        return _Mark(f"m{self._marks}", self.cov.printable(title), level)
 
     # -- a form --------------------------------------------------------------------------------
     def part(self, part: Part) -> list[Flowable]:
         width, height = self.wide if part.landscape else self.portrait
-        head: list[Flowable] = [self.p(part.attachment, self.st.attachment), self.p(part.title, self.st.title)]
+        label = f"{part.attachment} {part.title}" if part.sheet == part.attachment else \
+            f"{part.attachment} {part.grid.rows[0][2].text if part.grid.rows[0][2] else part.sheet}"
+        head: list[Flowable] = [self.mark(label, 0), self.p(part.attachment, self.st.attachment),
+                                self.p(part.title, self.st.title)]
         if part.unit_line:
             head.append(self.p(part.unit_line, self.st.unit))
         head_h = sum(_height(f, width) for f in head)
-        widths = _scaled(part.grid, width)
+        widths = self._fit_widths(part.grid, _scaled(part.grid, width))
         heights = self._row_heights(part.grid, widths)
         repeat_h = max((heights[r] for r in part.grid.repeat), default=0.0)
         grid = self._split_tall_rows(part.grid, widths, heights, height - repeat_h - 12)
@@ -146,7 +178,7 @@ class _Writer:
             tail.append(Spacer(1, 5))
             tail.append(self._footer(part.footer, width))
         tail_h = sum(_height(f, width) for f in tail)
-        chunks = _paginate(grid, heights, first=height - head_h - 4, other=height - 4, tail=tail_h)
+        chunks = paginate(grid, heights, first=height - head_h - 4, other=height - 4, tail=tail_h)
         out: list[Flowable] = list(head)
         for n, rows in enumerate(chunks):
             if n:
@@ -155,12 +187,23 @@ class _Writer:
         out.append(KeepTogether(tail))
         return out
 
-    def _cell_para(self, cell: Cell) -> Paragraph:
+    def _cell_para(self, cell: Cell) -> CJKParagraph:
         style = self.st.cell[cell.align]
         if cell.indent:  # leading spaces are dropped by Paragraph: indent through the style
             style = ParagraphStyle(f"{style.name}-{cell.indent}", parent=style, leftIndent=cell.indent * style.fontSize)
-        text = self.cov.printable(cell.text)
-        return Paragraph(escape(text).replace("\n", "<br/>"), style)
+        return self.p(cell.text, style, HEI)
+
+    def _fit_widths(self, grid: Grid, widths: list[float]) -> list[float]:
+        """Widen columns too narrow for their widest unbreakable piece (“（万元）”, 联系电话, a number with
+        its unit), taking the room from the columns with most to spare."""
+        need = [0.0] * grid.ncols
+        for _, c, cell in grid.cells():
+            if cell.colspan == 1 and cell.text:
+                piece = self._pieces.get(cell.text)
+                if piece is None:
+                    piece = self._pieces[cell.text] = widest_piece(self.cov, cell.text, HEI, CELL_SIZE)
+                need[c] = max(need[c], piece + 2 * PAD_X + cell.indent * CELL_SIZE + 0.5)
+        return redistribute(widths, need)
 
     def _row_heights(self, grid: Grid, widths: list[float]) -> list[float]:
         heights = [MIN_ROW] * len(grid.rows)
@@ -245,6 +288,7 @@ class _Writer:
                     lo = mid
                 else:
                     hi = mid - 1
+            lo = _cut_point(rest, lo)
             out.append(rest[:lo])
             rest = rest[lo:]
         return out
@@ -253,6 +297,7 @@ class _Writer:
         sub = clip(grid, rows)
         data: list[list[Any]] = [["" for _ in widths] for _ in rows]
         style: list[tuple[Any, ...]] = [
+            ("FONTNAME", (0, 0), (-1, -1), HEI.name),  # empty cells too: else reportlab names Helvetica
             ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
@@ -277,47 +322,124 @@ class _Writer:
         return table
 
     def _footer(self, footer: list[tuple[str, str]], width: float) -> Table:
-        cells = [self.p(f"{label}{value}", self.st.footer) for label, value in footer]
-        # 单位负责人签字 needs room for a hand signature
-        shares = [0.2, 0.32, 0.22, 0.26]
-        t = Table([cells], colWidths=[width * s for s in shares])
-        t.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        """The signature line: each field on one line (联系电话 never wraps); the signature gets the rest
+        of the width, at least room for a hand signature.  Two rows when one line cannot hold them."""
+        st = self.st.footer
+        texts = [f"{label}{value}" for label, value in footer]
+        natural = [text_width(self.cov, t, HEI, st.fontSize) + 14 for t in texts]
+        sign_room = 30 * mm
+        natural[-1] += sign_room
+        cols = len(texts)
+        if sum(natural) > width and cols >= 4:
+            cols = 2
+        rows = [texts[i : i + cols] for i in range(0, len(texts), cols)]
+        col_w = [max(natural[r * cols + c] for r in range(len(rows)) if r * cols + c < len(texts))
+                 for c in range(cols)]
+        spare = max(0.0, width - sum(col_w))
+        col_w = [w + spare * w / sum(col_w) for w in col_w]
+        if sum(col_w) > width:  # a very long name: shrink proportionally, the cell wraps
+            col_w = [w * width / sum(col_w) for w in col_w]
+        data = [[self.p(t, st) for t in row] + [""] * (cols - len(row)) for row in rows]
+        t = Table(data, colWidths=col_w)
+        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), HEI.name), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
         return t
 
     # -- 附件4 -----------------------------------------------------------------------------------
+    def cover(self, rep: ReportDoc) -> list[Flowable]:
+        st = self.st
+        width = self.report_frame[0]
+        return [
+            self.mark(f"{rep.attachment} 自评报告", 0),
+            self.p(rep.attachment, st.cover_attachment),
+            Spacer(1, 50 * mm),
+            self._title(rep, width),
+            Spacer(1, 80 * mm),
+            self.p(rep.unit_line, st.cover_line, keep_spaces=True),
+            Spacer(1, 4 * mm),
+            self.p(rep.date_line, st.cover_line, keep_spaces=True),
+        ]
+
+    def _title(self, rep: ReportDoc, width: float) -> CJKParagraph:
+        """The cover title; broken after the unit's name when both halves fit a line, else balanced."""
+        st = self.st.cover_title
+        cut = rep.title.find(rep.unit_name) + len(rep.unit_name) if rep.unit_name else -1
+        if 0 < cut < len(rep.title):
+            head, tail = rep.title[:cut], rep.title[cut:]
+            if text_width(self.cov, rep.title, HEI, st.fontSize) > width and all(
+                    text_width(self.cov, t, HEI, st.fontSize) <= width for t in (head, tail)):
+                return self.p(f"{head}\n{tail}", st)
+        return self._balanced(rep.title, st, width)
+
+    def _balanced(self, text: str, style: ParagraphStyle, width: float) -> CJKParagraph:
+        """A centred title whose lines are about equally long (no “报告” alone on the second line)."""
+        probe = self.p(text, style)
+        probe.wrap(width, 10_000)
+        n = len(probe.blPara.lines)
+        if n <= 1:
+            return probe
+        lo, hi = width / n, width
+        for _ in range(20):  # the narrowest width that still needs only n lines
+            mid = (lo + hi) / 2
+            trial = self.p(text, style)
+            trial.wrap(mid, 10_000)
+            if len(trial.blPara.lines) > n:
+                lo = mid
+            else:
+                hi = mid
+        margin = (width - hi) / 2 - 1
+        balanced = ParagraphStyle(f"{style.name}-balanced", parent=style, leftIndent=margin, rightIndent=margin)
+        return self.p(text, balanced)
+
     def report(self, rep: ReportDoc) -> list[Flowable]:
         st = self.st
-        width = self.portrait[0]
-        out: list[Flowable] = [
-            self.p(rep.attachment, st.attachment),
-            Spacer(1, 70 * mm),
-            self.p(rep.title, st.cover_title),
-            Spacer(1, 75 * mm),
-            self.p(rep.unit_line, st.cover_line),
-            Spacer(1, 6 * mm),
-            self.p(rep.date_line, st.cover_line),
-            PageBreak(),
-        ]
+        width = self.report_frame[0]
+        out: list[Flowable] = []
         for ch in rep.chapters:
             if ch.title:
-                out.append(CondPageBreak(40 * mm))
-                out.append(self.p(ch.title, st.heading))
-            out += [self.p(text, st.body) for text in ch.paragraphs]
+                out.append(CondPageBreak(4 * BODY_LEADING))
+                out.append(self.mark(ch.title, 1))
+                out.append(self.p(ch.title, st.heading, HEI))
+            for text in ch.paragraphs:
+                if _SUBHEAD.match(text):  # a heading keeps two lines of what follows on its page
+                    out.append(CondPageBreak(3 * BODY_LEADING))
+                out.append(self._body(text))
             for t in ch.tables:
                 out.append(KeepTogether([self.p(t.caption, st.caption), self._quoted(t.header, t.rows, width)]))
             if ch.chart and rep.chart:
-                out.append(KeepTogether([self.p(CHART_CAPTION, st.caption),
-                                         self._chart(rep.chart, width)]))
+                out.append(KeepTogether([self.p(CHART_CAPTION, st.caption), self._chart(rep.chart, width)]))
         return out
 
+    def _body(self, text: str) -> CJKParagraph:
+        """A body paragraph in 仿宋; a leading （一） heading in 楷体."""
+        m = _SUBHEAD.match(text)
+        if not m:
+            return self.p(text, self.st.body, FANG)
+        head, rest = text[: m.end()], text[m.end():]
+        return paragraph(self.cov, text, self.st.body, FANG, runs=[(KAI, head), (FANG, rest)])
+
     def _quoted(self, header: list[str], rows: list[list[str]], width: float) -> Table:
-        data = [[self.p(h, self.st.small) for h in header]] + [[self.p(x, self.st.small) for x in r] for r in rows]
-        t = Table(data, colWidths=[width / len(header)] * len(header))
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+        st = self.st
+        data = [[self.p(h, st.table_head, HEI) for h in header]] + \
+            [[self.p(x, st.table_cell, FANG) for x in r] for r in rows]
+        need = [max(widest_piece(self.cov, x, HEI, st.table_head.fontSize) for x in col) + 2 * 6 + 1
+                for col in zip(header, *rows, strict=False)]
+        widths = redistribute([width / len(header)] * len(header), need)
+        t = Table(data, colWidths=widths, repeatRows=1)
+        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), HEI.name),
+                               ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6)]))
         return t
 
-    def _chart(self, bars: list[tuple[str, Decimal, Decimal]], width: float) -> Drawing:
+    def _chart(self, bars: list[tuple[str, Decimal, Decimal]], width: float) -> Flowable:
+        from reportlab.graphics import shapes
+        from reportlab.graphics.charts.barcharts import VerticalBarChart
+        from reportlab.graphics.charts.legends import Legend
+        from reportlab.graphics.shapes import Drawing, String
+
+        shapes.STATE_DEFAULTS["fontName"] = HEI.name  # the renderer's initial state: else it names Helvetica
         height = 72 * mm
         d = Drawing(width, height)
         chart = VerticalBarChart()
@@ -327,61 +449,80 @@ class _Writer:
         chart.bars[0].fillColor = colors.HexColor("#9bb7d4")
         chart.bars[1].fillColor = colors.HexColor("#2f5d8a")
         chart.categoryAxis.categoryNames = [self.cov.printable(_short(label)) for label, _, _ in bars]
-        chart.categoryAxis.labels.fontName = FONT_NAME
+        chart.categoryAxis.labels.fontName = HEI.name
         chart.categoryAxis.labels.fontSize = 8
         chart.categoryAxis.labels.angle = 0 if len(bars) <= 5 else 20
         chart.categoryAxis.labels.boxAnchor = "n" if len(bars) <= 5 else "ne"
-        chart.valueAxis.labels.fontName = FONT_NAME
+        chart.valueAxis.labels.fontName = HEI.name
         chart.valueAxis.labels.fontSize = 8
         chart.valueAxis.valueMin = 0
-        chart.barLabels.fontName = FONT_NAME
+        chart.barLabels.fontName = HEI.name
         chart.barLabels.fontSize = 6.5
         chart.barLabelFormat = "%.2f"
         chart.barLabels.nudge = 6
         d.add(chart)
         legend = Legend()
         legend.x, legend.y = width - 150, height - 8
-        legend.fontName = FONT_NAME
+        legend.fontName = HEI.name
         legend.fontSize = 8
         legend.columnMaximum = 1
         legend.alignment = "right"
         legend.colorNamePairs = [(chart.bars[0].fillColor, "预算数"), (chart.bars[1].fillColor, "执行数")]
         d.add(legend)
-        d.add(String(0, height - 8, "万元", fontName=FONT_NAME, fontSize=8))
+        d.add(String(0, height - 8, "万元", fontName=HEI.name, fontSize=8))
         return d
 
     # -- the whole file ----------------------------------------------------------------------------
     def build(self, out: Path) -> None:
-        register_font()
+        for face in (HEI, FANG, KAI):
+            load(face)
+        from reportlab import rl_config
+
+        rl_config.useA85 = 0  # binary (compressed) streams: ASCII85 only makes the file larger and slower
         draft = self.doc.draft
 
-        def decorate(canvas: Canvas, _doc: Any) -> None:
-            if draft:
-                _watermark(canvas)
+        def decorate(kind: str) -> Any:
+            def on_page(canvas: Canvas, _doc: Any) -> None:
+                canvas._pe_kind = kind
+                if draft:
+                    _watermark(canvas)
+            return on_page
 
-        portrait_frame = Frame(MARGIN_X, MARGIN_BOTTOM, *self.portrait, 0, 0, 0, 0, id="p")
-        wide_frame = Frame(MARGIN_X, MARGIN_BOTTOM, *self.wide, 0, 0, 0, 0, id="l")
-        templates = [
-            PageTemplate("portrait", [portrait_frame], onPage=decorate, pagesize=A4),
-            PageTemplate("landscape", [wide_frame], onPage=decorate, pagesize=landscape(A4)),
-        ]
+        frames = {
+            "portrait": Frame(MARGIN_X, MARGIN_BOTTOM, *self.portrait, 0, 0, 0, 0, id="p"),
+            "landscape": Frame(MARGIN_X, MARGIN_BOTTOM, *self.wide, 0, 0, 0, 0, id="l"),
+            "cover": Frame(REPORT_LEFT, REPORT_BOTTOM, *self.report_frame, 0, 0, 0, 0, id="c"),
+            "report": Frame(REPORT_LEFT, REPORT_BOTTOM, *self.report_frame, 0, 0, 0, 0, id="r"),
+        }
+        kinds = {"portrait": "form", "landscape": "form", "cover": "cover", "report": "report"}
+        templates = [PageTemplate(name, [frame], onPage=decorate(kinds[name]),
+                                  pagesize=landscape(A4) if name == "landscape" else A4)
+                     for name, frame in frames.items()]
         story: list[Flowable] = []
-        if self.doc.parts and self.doc.parts[0].landscape:
-            templates.reverse()  # the document starts on the first form's page template (no blank first page)
+        if self.doc.parts and self.doc.parts[0].landscape:  # the document starts on the first form's page
+            templates.sort(key=lambda t: t.id != "landscape")  # template (no blank portrait page before it)
         for i, part in enumerate(self.doc.parts):
             orient = "landscape" if part.landscape else "portrait"
             if i:
                 story += [NextPageTemplate(orient), PageBreak()]
             story += self.part(part)
-        if self.doc.report is not None:
-            story += [NextPageTemplate("portrait"), PageBreak()]
+        if self.doc.report is not None:  # a project pack prints no 自评报告
+            story += [NextPageTemplate("cover"), PageBreak()]
+            story += self.cover(self.doc.report)
+            story += [NextPageTemplate("report"), PageBreak()]
             story += self.report(self.doc.report)
+        title = self.doc.title + ("（草稿）" if draft else "")
         doc = BaseDocTemplate(
-            str(out), pagesize=A4, pageTemplates=templates, title=self.cov.printable(self.doc.title),
+            str(out), pagesize=A4, pageTemplates=templates, title=self.cov.printable(title),
             author=self.cov.printable(self.doc.unit), creator="PerfEval Desk", subject="部门整体支出绩效自评",
             leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+            initialFontName=HEI.name,
         )
         doc.build(story, canvasmaker=NumberedCanvas)
+
+
+def _face(name: str) -> Face:
+    return {f.name: f for f in (HEI, FANG, KAI)}[name]
 
 
 def _short(label: str, limit: int = 8) -> str:
@@ -399,71 +540,143 @@ def _scaled(grid: Grid, width: float) -> list[float]:
     return [width * w / total for w in grid.widths]
 
 
-def _paginate(grid: Grid, heights: list[float], *, first: float, other: float, tail: float = 0) -> list[list[int]]:
-    """Cut the rows into pages; a continuation page starts with the latest repeated header row.  The notes
-    and signature footer (``tail`` points) stay on the page of the last row, never alone on a page."""
-    pages: list[list[int]] = []
-    i, n = 0, len(heights)
-    while i < n:
-        cap = first if not pages else other
-        header = [h for h in grid.repeat if h < i][-1:] if pages else []
-        used = sum(heights[h] for h in header)
-        j = i
-        while j < n and used + heights[j] <= cap:
-            used += heights[j]
-            j += 1
-        # never leave a heading row alone at the bottom of a page
-        while j - 1 > i and j < n and (j - 1) in grid.repeat:
-            j -= 1
-        # nor a lone total row on a page of its own
-        if j == n - 1 and j - i > 2:
-            j -= 1
-        # the signature footer goes with the last rows: move rows over until it fits
-        while j == n and j - i > 1 and used + tail > cap:
-            j -= 1
-            used -= heights[j]
-        if j == i:
-            j = i + 1  # a single row taller than a page: printed on its own page, clipped by the frame
-        pages.append(header + list(range(i, j)))
-        i = j
-    return pages
+def _cut_point(text: str, fits: int) -> int:
+    """Where to cut a text of which ``fits`` characters fit: after a sentence if one ends in the last
+    fifth, else at the last place a line may break (so a page never ends inside “第34条”)."""
+    ok = breakable(list(text[: fits + 1]))
+    for k in range(fits, max(0, fits * 4 // 5), -1):
+        if text[k - 1] in "。；！？\n" and (k == len(text) or ok[k]):
+            return k
+    for k in range(fits, max(0, fits // 2), -1):
+        if k == len(text) or ok[k]:
+            return k
+    return fits
+
+
+_WATERMARK_PATHS: dict[str, list[tuple[str, tuple[float, ...]]]] = {}
+
+
+def _glyph_outlines(text: str) -> list[tuple[str, tuple[float, ...]]]:
+    """Path operations drawing ``text`` in Micro Hei at 1 unit per em (from its outlines, so the watermark
+    is a picture, not text a reader copies along with the page)."""
+    cached = _WATERMARK_PATHS.get(text)
+    if cached is not None:
+        return cached
+    from fontTools.pens.basePen import BasePen  # type: ignore[import-untyped]
+    from fontTools.ttLib import TTCollection  # type: ignore[import-untyped]
+
+    from app.export.fonts import face_path
+
+    ops: list[tuple[str, tuple[float, ...]]] = []
+    with TTCollection(str(face_path(HEI)), lazy=True) as collection:
+        font = collection.fonts[HEI.subfont]
+        upem = font["head"].unitsPerEm
+        cmap = font.getBestCmap()
+        glyphs = font.getGlyphSet()
+        hmtx = font["hmtx"]
+        x = 0.0
+
+        class Pen(BasePen):
+            def _moveTo(self, p: tuple[float, float]) -> None:
+                ops.append(("m", ((x + p[0]) / upem, p[1] / upem)))
+
+            def _lineTo(self, p: tuple[float, float]) -> None:
+                ops.append(("l", ((x + p[0]) / upem, p[1] / upem)))
+
+            def _curveToOne(self, a: Any, b: Any, c: Any) -> None:
+                ops.append(("c", tuple(v / upem for pt in (a, b, c) for v in ((x + pt[0]), pt[1]))))
+
+            def _closePath(self) -> None:
+                ops.append(("z", ()))
+
+        for ch in text:
+            name = cmap.get(ord(ch))
+            if name is None:
+                continue
+            glyphs[name].draw(Pen(glyphs))
+            x += hmtx[name][0]
+        ops.append(("w", (x / upem,)))
+    _WATERMARK_PATHS[text] = ops
+    return ops
 
 
 def _watermark(canvas: Canvas) -> None:
     w, h = canvas._pagesize
+    size = min(w, h) * 0.28
+    ops = _glyph_outlines(WATERMARK)
+    advance = ops[-1][1][0] if ops and ops[-1][0] == "w" else 2.0
     canvas.saveState()
     canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.13))
-    canvas.setFont(FONT_NAME, min(w, h) * 0.28)
     canvas.translate(w / 2, h / 2)
     canvas.rotate(35)
-    canvas.drawCentredString(0, -min(w, h) * 0.1, WATERMARK)
+    canvas.translate(-advance * size / 2, -size * 0.1 - size * 0.35)
+    canvas.scale(size, size)
+    path = canvas.beginPath()
+    for op, args in ops:
+        if op == "m":
+            path.moveTo(*args)
+        elif op == "l":
+            path.lineTo(*args)
+        elif op == "c":
+            path.curveTo(*args)
+        elif op == "z":
+            path.close()
+    canvas.drawPath(path, stroke=0, fill=1, fillMode=0)
     canvas.restoreState()
 
 
 class NumberedCanvas(Canvas):
-    """Draws "第 N 页 共 M 页" once the page count is known (two passes over saved page states)."""
+    """Page numbers once the page count is known (two passes over saved page states): the forms
+    “第 N 页 共 M 页”, the report “— n —” at the outer edge from its first page after the cover (GB/T 9704),
+    none on the cover.  Bookmarks are added as their pages are written (a deferred page has no number yet)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        self._pe_marks: list[tuple[str, str, int]] = []
+        self._pe_kind = "form"
 
     def showPage(self) -> None:  # reportlab's method name
         self._pages.append(dict(self.__dict__))
+        self._pe_marks = []
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
+        forms = sum(1 for s in self._pages if s.get("_pe_kind") == "form")
+        form_no = report_no = 0
         for state in self._pages:
             self.__dict__.update(state)
             w, _ = self._pagesize
-            self.setFont(FONT_NAME, 9)
-            self.drawCentredString(w / 2, 8 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+            kind = state.get("_pe_kind")
+            if kind == "form":
+                form_no += 1
+                self.setFont(HEI.name, 9)
+                self.drawCentredString(w / 2, 8 * mm, f"第 {form_no} 页 共 {forms} 页")
+            elif kind == "report":
+                report_no += 1
+                self.setFont(FANG.name, PAGE_NO_SIZE)
+                text = f"— {report_no} —"
+                y = REPORT_BOTTOM - 7 * mm - PAGE_NO_SIZE
+                if report_no % 2:
+                    self.drawRightString(w - REPORT_RIGHT - PAGE_NO_SIZE, y, text)
+                else:
+                    self.drawString(REPORT_LEFT + PAGE_NO_SIZE, y, text)
+            for key, title, level in state.get("_pe_marks", []):
+                self.bookmarkPage(key, fit="XYZ", top=self._pagesize[1])
+                self.addOutlineEntry(title, key, level)
             super().showPage()
+        self.showOutline()
         super().save()
 
 
+def register_font() -> str:
+    """The forms' face (WenQuanYi 黑体) registered with reportlab, for other PDFs (汇总表, 退回意见); its name."""
+    load(HEI)
+    return HEI.name
+
+
 def write_pdf(doc: PrintDocument, out: Path) -> list[str]:
-    """Write the PDF; returns warnings for the clerk (characters the font lacks)."""
+    """Write the PDF; returns warnings for the clerk (characters the fonts lack)."""
     writer = _Writer(doc)
     writer.build(out)
     warning = writer.cov.warning()

@@ -11,6 +11,7 @@ and checks that its results equal the cached ones.
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import zipfile
@@ -25,6 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.properties import CalcProperties
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.numbers import Kind, round_half_up
@@ -32,6 +34,15 @@ from app.domain.plan import Formula
 from app.export import ExportError
 from app.export.celltext import TooLong, chunks, write_text
 from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Cell, Part, PrintDocument, ReportDoc
+from app.export.paging import (
+    char_width,
+    estimate_heights,
+    fit_widths,
+    page_grids,
+    paginate,
+    text_lines,
+    title_lines,
+)
 
 FONT_NAME = "宋体"  # the official forms' face; present on every Chinese Windows
 NUMBER_FORMATS: dict[Kind, str] = {
@@ -43,6 +54,12 @@ NUMBER_FORMATS: dict[Kind, str] = {
 }
 MM_PER_CHAR = 2.0  # Excel column width unit (a "0" of the default font) in mm, roughly
 LINE_HEIGHT = 13.5  # points per wrapped line at 10 pt
+CELL_SIZE, CELL_PAD, MIN_ROW, FOOTER_ROW = 10.0, 3.0, 18.0, 24.0
+MARGINS = (0.55, 0.55, 0.6, 0.75)  # inches: left, right, top, bottom
+_A4_SHORT, _A4_LONG = 595.0, 842.0
+#: the rows' heights are set, so Excel/WPS paginate as estimated; a little room for rounding.  (LibreOffice
+#: without Calibri's metric twin Carlito measures columns wider, prints smaller and so leaves room.)
+PAGE_SAFETY = 0.97
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 #: the first table row of every form sheet (after 附件N, the title and the unit line); the import relies on
@@ -63,39 +80,64 @@ class _Sheet:
         ws, part = self.ws, self.part
         grid = part.grid
         ncols = grid.ncols
-        for c, mm in enumerate(grid.widths, start=1):
-            ws.column_dimensions[get_column_letter(c)].width = round(mm / MM_PER_CHAR * (1.0 if part.landscape
-                                                                                         else 1.1), 1)
+        scale = 1.0 if part.landscape else 1.1
+        units = [mm / MM_PER_CHAR * scale for mm in grid.widths]
+        widths_pt = fit_widths(grid, [_points(u) for u in units], size=CELL_SIZE, pad=CELL_PAD)
+        for c, w in enumerate(widths_pt, start=1):
+            ws.column_dimensions[get_column_letter(c)].width = round(_units(w), 1)
+        total = sum(widths_pt)
         _text(ws, 1, 1, part.attachment).font = Font(name=FONT_NAME, size=12)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncols)
         title = _text(ws, 2, 1, part.title, "标题")
         title.font = Font(name=FONT_NAME, size=16, bold=True)
-        title.alignment = Alignment(horizontal="center", vertical="center")
-        ws.row_dimensions[2].height = 30
+        title.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.row_dimensions[2].height = max(30.0, text_lines(part.title, total - 8, 16) * 16 * 1.35 + 8)
+        head_h = 18.0 + (ws.row_dimensions[2].height or 30.0)
         top = 3
         if part.unit_line:
             ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=ncols)
             _text(ws, 3, 1, part.unit_line, "单位名称").font = Font(name=FONT_NAME, size=11)
+            ws.row_dimensions[3].height = 18
+            head_h += 18
             top = 4
-        cells = grid.cells()
+        heights = estimate_heights(grid, widths_pt, size=CELL_SIZE, leading=LINE_HEIGHT, pad=CELL_PAD,
+                                   minimum=MIN_ROW)
+        notes_h = [LINE_HEIGHT * text_lines(note, total - 4, 9) + 4 for note in part.notes]
+        tail_h = sum(notes_h) + (FOOTER_ROW + 15 if part.footer else 0)
+        # pages as the viewer will print them at the fit-to-width scale; the breaks are set by hand, so the
+        # spans can be cut there with their labels repeated (Excel prints a merged label once)
+        page_w, page_h = (_A4_LONG, _A4_SHORT) if part.landscape else (_A4_SHORT, _A4_LONG)
+        fit = min(1.0, (page_w - 72 * (MARGINS[0] + MARGINS[1])) / total)
+        cap = (page_h - 72 * (MARGINS[2] + MARGINS[3])) / fit * PAGE_SAFETY
+        repeat_h = max((heights[r] for r in grid.repeat), default=0.0)
+        pages = paginate(grid, heights, first=cap - head_h, other=cap - repeat_h, tail=tail_h)
+        paged = page_grids(grid, pages) if len(pages) > 1 else grid
+        cells = paged.cells()
         for r, c, cell in cells:
             if cell.ref:
-                self.refs[cell.ref] = f"{get_column_letter(c + 1)}{top + r}"
+                self.refs.setdefault(cell.ref, f"{get_column_letter(c + 1)}{top + r}")
         for r, c, cell in cells:
             self._cell(top + r, c + 1, cell)
-        self._heights(top)
+        for r, h in enumerate(heights):
+            ws.row_dimensions[top + r].height = round(h, 1)
+        seen: set[int] = set()
+        for k, rows in enumerate(pages):
+            own = [r for r in rows if r not in seen]
+            seen.update(own)
+            if k and own:
+                ws.row_breaks.append(Break(id=top + own[0] - 1))
         end = top + len(grid.rows)
         row = end
-        for note in part.notes:
+        for note, h in zip(part.notes, notes_h, strict=True):
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
             x = _text(ws, row, 1, note, "说明")
             x.font = Font(name=FONT_NAME, size=9)
             x.alignment = Alignment(wrap_text=True, vertical="top")
-            ws.row_dimensions[row].height = LINE_HEIGHT * _lines(note, sum(grid.widths))
+            ws.row_dimensions[row].height = h
             row += 1
         if part.footer:
             row += 1
-            self._footer(row, part.footer, ncols)
+            self._footer(row, part.footer, widths_pt)
         self._print_setup(top, row)
 
     def _cell(self, r: int, c: int, cell: Cell) -> None:
@@ -124,27 +166,32 @@ class _Sheet:
         """The plan's formula over this sheet's cells (None where it needs a cell of another sheet)."""
         return f.excel(self.refs.get, kind)
 
-    def _heights(self, top: int) -> None:
-        grid = self.part.grid
-        for r, row in enumerate(grid.rows):
-            lines = 1
-            for c, cell in enumerate(row):
-                if cell is None or cell.rowspan > 1:
-                    continue
-                lines = max(lines, _lines(cell.text, sum(grid.widths[c : c + cell.colspan]) - 2 - cell.indent * 4))
-            self.ws.row_dimensions[top + r].height = max(18.0, LINE_HEIGHT * lines + 5)
-
-    def _footer(self, row: int, footer: list[tuple[str, str]], ncols: int) -> None:
-        # spread the four signature fields over the width: column groups of about ncols/4
-        starts = [1 + (ncols * i) // len(footer) for i in range(len(footer))] + [ncols + 1]
-        for i, (label, value) in enumerate(footer):
-            a, b = starts[i], starts[i + 1] - 1
+    def _footer(self, row: int, footer: list[tuple[str, str]], widths_pt: list[float]) -> None:
+        """The signature fields side by side, each over columns wide enough for its text (联系电话 on one
+        line), the signature over the widest rest: the best of all ways to group the columns."""
+        ncols = len(widths_pt)
+        texts = [f"{label}{value}" for label, value in footer]
+        need = [sum(char_width(ch) for ch in text) * 11 + 12 for text in texts]
+        need[-1] += 60  # room for the hand signature
+        best: tuple[float, float, tuple[int, ...]] | None = None
+        for cuts in itertools.combinations(range(1, ncols), len(texts) - 1):
+            bounds = (0, *cuts, ncols)
+            got = [sum(widths_pt[a:b]) for a, b in itertools.pairwise(bounds)]
+            short = sum(max(0.0, n - g) for n, g in zip(need, got, strict=True))
+            key = (short, -got[-1], bounds)
+            if best is None or key[:2] < best[:2]:
+                best = key
+        starts = list(best[2]) if best else [min(i, ncols - 1) for i in range(len(texts))] + [ncols]
+        for i, text in enumerate(texts):
+            a, b = starts[i] + 1, starts[i + 1]
+            if b < a:
+                continue
             if b > a:
                 self.ws.merge_cells(start_row=row, start_column=a, end_row=row, end_column=b)
-            x = _text(self.ws, row, a, f"{label}{value}", label.rstrip("：:"))
+            x = _text(self.ws, row, a, text, "签字栏")
             x.font = Font(name=FONT_NAME, size=11)
-            x.alignment = Alignment(horizontal="left", vertical="center")
-        self.ws.row_dimensions[row].height = 24
+            x.alignment = Alignment(horizontal="left", vertical="center", shrink_to_fit=True)
+        self.ws.row_dimensions[row].height = FOOTER_ROW
 
     def _print_setup(self, top: int, last: int) -> None:
         ws, part = self.ws, self.part
@@ -154,7 +201,8 @@ class _Sheet:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
-        ws.page_margins = PageMargins(left=0.55, right=0.55, top=0.6, bottom=0.75, header=0.3, footer=0.35)
+        ws.page_margins = PageMargins(left=MARGINS[0], right=MARGINS[1], top=MARGINS[2], bottom=MARGINS[3],
+                                      header=0.3, footer=0.35)
         ws.print_area = f"A1:{get_column_letter(part.grid.ncols)}{last}"
         if part.grid.repeat:
             first = top + part.grid.repeat[-1]
@@ -173,6 +221,15 @@ def _text(ws: Worksheet, r: int, c: int, text: str, where: str = "") -> Any:
     return x
 
 
+def _points(units: float) -> float:
+    """An Excel column width (characters of the default font, 7 px) in points."""
+    return (units * 7 + 5) * 0.75
+
+
+def _units(points: float) -> float:
+    return max(1.0, (points / 0.75 - 5) / 7)
+
+
 def _cached(cell: Cell) -> Decimal | str:
     if cell.value is None:
         return cell.text  # ——, what the formula gives when there is nothing to compute
@@ -181,59 +238,102 @@ def _cached(cell: Cell) -> Decimal | str:
     return cell.value
 
 
-def _lines(text: str, width_mm: float) -> int:
-    """Lines a wrapped text takes in a column of ``width_mm`` at 10 pt (CJK ≈ 3.6 mm, Latin ≈ 1.9 mm)."""
-    if not text:
-        return 1
-    usable = max(width_mm - 2, 4)
-    total = 0
-    for para in text.split("\n"):
-        w = sum(3.6 if ord(ch) > 0x2E80 else 1.9 for ch in para)
-        total += max(1, -(-int(w * 10) // int(usable * 10)))
-    return total
-
-
-#: role of a 附件4 row, kept in hidden column B so the import can read the chapters back
+#: role of a 附件4 row, kept in a hidden column so the import can read the chapters back; a paragraph longer
+#: than one Excel cell holds goes on in 续 rows
 ROLE_TITLE, ROLE_TEXT, ROLE_TABLE, ROLE_MORE = "章", "文", "表", "续"
 
 
+#: the report's columns A–H: a paragraph spans them all, a quoted table spreads its columns over them;
+#: the row roles go into hidden column I, outside the print area
+_REPORT_COLS = (1, 2, 3, 4, 5, 6, 7, 8)
+_ROLE_COL = 9
+_REPORT_COL_UNITS = 10.5
+_REPORT_MARGINS = (28 / 25.4, 26 / 25.4, 37 / 25.4, 35 / 25.4)  # GB/T 9704: left, right, top, bottom
+
+
 def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
-    ws.column_dimensions["A"].width = 90
-    ws.column_dimensions["B"].hidden = True
+    for c in _REPORT_COLS:
+        ws.column_dimensions[get_column_letter(c)].width = _REPORT_COL_UNITS
+    ws.column_dimensions[get_column_letter(_ROLE_COL)].hidden = True
+    last_col = _REPORT_COLS[-1]
+    width_pt = _points(_REPORT_COL_UNITS) * len(_REPORT_COLS)
     _text(ws, 1, 1, rep.attachment).font = Font(name=FONT_NAME, size=12)
-    rows: list[tuple[str, Font, Alignment, str]] = [
-        (rep.title, Font(name=FONT_NAME, size=18, bold=True), Alignment(horizontal="center", wrap_text=True), ""),
-        (rep.unit_line, Font(name=FONT_NAME, size=14), Alignment(horizontal="center"), ""),
-        (rep.date_line, Font(name=FONT_NAME, size=14), Alignment(horizontal="center"), ""),
-    ]
-    body = Font(name=FONT_NAME, size=11)
-    wrap = Alignment(wrap_text=True, vertical="top")
-    small = Font(name=FONT_NAME, size=10)
-    for ch in rep.chapters:
-        # every chapter has its title row, also an untitled opening section (a short empty row)
-        rows.append((ch.title, Font(name=FONT_NAME, size=13, bold=True), Alignment(), ROLE_TITLE))
-        for p in ch.paragraphs:  # a paragraph longer than a cell holds goes on in ROLE_MORE rows
-            first, *rest = chunks("\u3000\u3000" + p)
-            rows.append((first, body, wrap, ROLE_TEXT))
-            rows += [(more, body, wrap, ROLE_MORE) for more in rest]
-        for t in ch.tables:
-            rows.append((t.caption, Font(name=FONT_NAME, size=10.5), Alignment(horizontal="center"), ROLE_TABLE))
-            rows.append(("　".join(t.header), small, wrap, ROLE_TABLE))
-            rows += [("　".join(r), small, wrap, ROLE_TABLE) for r in t.rows]
-    for i, (text, font, align, role) in enumerate(rows, start=2):
-        x = _text(ws, i, 1, text, "自评报告")
+    row = 2
+
+    def text_row(text: str, font: Font, align: Alignment, role: str = "", *, indent: bool = False) -> None:
+        nonlocal row
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+        x = _text(ws, row, 1, text, "自评报告")
         x.font, x.alignment = font, align
         if role:
-            _text(ws, i, 2, role)
-        ws.row_dimensions[i].height = 8.0 if not text else max(18.0, 16.0 * _lines(text, 170))
-    ws.print_area = f"A1:A{len(rows) + 1}"
+            ws.cell(row, _ROLE_COL, role)
+        size = float(font.sz or 11)
+        lines = text_lines(text, width_pt - 6, size) if text else 0
+        ws.row_dimensions[row].height = 8.0 if not text else max(18.0, lines * size * 1.35 + 4)
+        row += 1
+
+    center = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    # the title broken by hand (Excel would leave “告” alone on a line), the import does not read this row
+    text_row("\n".join(title_lines(rep.title, rep.unit_name, width_pt - 12, 18)),
+             Font(name=FONT_NAME, size=18, bold=True), center)
+    text_row(rep.unit_line, Font(name=FONT_NAME, size=14), center)
+    text_row(rep.date_line, Font(name=FONT_NAME, size=14), center)
+    body = Font(name=FONT_NAME, size=12)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for ch in rep.chapters:
+        # every chapter has its title row, also an untitled opening section (a short empty row)
+        text_row(ch.title, Font(name=FONT_NAME, size=14, bold=True), Alignment(wrap_text=True, vertical="center"),
+                 ROLE_TITLE)
+        for p in ch.paragraphs:  # a paragraph longer than a cell holds goes on in ROLE_MORE rows
+            first, *rest = chunks("\u3000\u3000" + p)
+            text_row(first, body, wrap, ROLE_TEXT)
+            for more in rest:
+                text_row(more, body, wrap, ROLE_MORE)
+        for t in ch.tables:
+            text_row(t.caption, Font(name=FONT_NAME, size=11, bold=True), center, ROLE_TABLE)
+            row = _ruled_table(ws, row, [t.header, *t.rows], width_pt)
+    ws.print_area = f"A1:{get_column_letter(last_col)}{row - 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    left, right, top, bottom = _REPORT_MARGINS
+    ws.page_margins = PageMargins(left=left, right=right, top=top, bottom=bottom, header=0.5, footer=0.6)
     ws.oddFooter.center.text = "第 &P 页 共 &N 页"
     if draft:
         ws.oddHeader.center.text = DRAFT_HEADER
+
+
+def _ruled_table(ws: Worksheet, row: int, rows: list[list[str]], width_pt: float) -> int:
+    """A quoted table as a table: its columns spread over the report's visible columns, every cell ruled;
+    the first row (the heading) bold.  Returns the row after it."""
+    ncols = max(len(r) for r in rows)
+    slots = len(_REPORT_COLS)
+    if ncols > slots:  # more columns than slots: one column each, the rest folded into the last
+        rows = [[*r[: slots - 1], "　".join(r[slots - 1 :])] for r in rows]
+        ncols = slots
+    # column k covers slots [bounds[k], bounds[k+1])
+    bounds = [round(k * slots / ncols) for k in range(ncols + 1)]
+    slot_pt = width_pt / slots
+    for i, cells in enumerate(rows):
+        lines = 1
+        for k in range(ncols):
+            a, b = _REPORT_COLS[bounds[k]], _REPORT_COLS[bounds[k + 1] - 1]
+            text = cells[k] if k < len(cells) else ""
+            if b > a:
+                ws.merge_cells(start_row=row, start_column=a, end_row=row, end_column=b)
+            x = _text(ws, row, a, text, "自评报告表格")
+            x.font = Font(name=FONT_NAME, size=10.5, bold=i == 0)
+            x.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            for c in range(a, b + 1):
+                ws.cell(row, c).border = BORDER
+            lines = max(lines, text_lines(text, slot_pt * (bounds[k + 1] - bounds[k]) - 6, 10.5))
+        ws.cell(row, _ROLE_COL, ROLE_TABLE)
+        ws.row_dimensions[row].height = max(20.0, lines * 14.5 + 6)
+        row += 1
+    return row
 
 
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/?>(?:</v>)?</c>', re.S)
@@ -242,7 +342,8 @@ _FORMULA_CELL = re.compile(rb'<c r="([A-Z]+[0-9]+)"([^>]*)><f>(.*?)</f><v\s*/?>(
 def _inject_cached(path: Path, cached: dict[str, dict[str, Decimal | str]]) -> None:
     """Put computed figures into the formula cells' cached values (see the module docstring)."""
     # a fixed name beside the file being written (itself export_packet's ".<name>.part"): a process killed here
-    # leaves one file that the next export of the same name replaces, not a new random one each time
+    # leaves one file that the next export of the same name replaces, not a new random one each time; a plain
+    # new file (not mkstemp's 0600): the finished export gets the mode the user's umask gives
     tmp = path.with_name(f"{path.name}.cache")
     try:
         with zipfile.ZipFile(path) as zin, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:

@@ -27,8 +27,9 @@ def pages_text(path: Path) -> list[str]:
 
 
 def body_text(path: Path) -> str:
-    """All pages' text without the watermark and page numbers, so text running over a page break joins up."""
-    return "".join(re.sub(r"^草稿|第\d+页共\d+页$", "", flat(page)) for page in pages_text(path))
+    """All pages' text without the page numbers (forms: 第N页共M页, report: — n —), so text running over a
+    page break joins up."""
+    return "".join(re.sub(r"第\d+页共\d+页$|—\d+—$", "", flat(page)) for page in pages_text(path))
 
 
 #: derived figures a clerk may state; the PDF prints the recomputed figure instead
@@ -115,13 +116,24 @@ def test_font_is_embedded_and_pages_are_a4(exports: dict[tuple[str, str], Path])
 
 
 def test_page_numbers_and_watermark(exports: dict[tuple[str, str], Path], tmp_path: Path) -> None:
-    pages = pages_text(exports[("seed_000", "pdf")])
-    n = len(pages)
-    for i, page in enumerate(pages, start=1):
-        assert f"第{i}页共{n}页" in flat(page)
-        assert "草稿" in page
+    path = exports[("seed_000", "pdf")]
+    pages = [flat(p) for p in pages_text(path)]
+    cover = next(i for i, p in enumerate(pages) if flat("部门（单位）名称：（盖章）") in p)
+    forms, report = pages[:cover], pages[cover + 1 :]
+    for i, page in enumerate(forms, start=1):  # the forms: 第 N 页 共 M 页
+        assert page.endswith(f"第{i}页共{len(forms)}页")
+    assert not re.search(r"第\d+页|—\d+—", pages[cover])  # none on the cover
+    for i, page in enumerate(report, start=1):  # the report: — n — (GB/T 9704)
+        assert page.endswith(f"—{i}—")
+    # the draft watermark is drawn, not written: copied text does not pick up its letters
+    reader = pypdf.PdfReader(path)
+    assert all("草" not in p for p in pages)  # (稿 is in the seed: 上稿10条)
+    assert "草稿" in str(reader.metadata.title)
+    assert all(b".8 .1 .1 rg" in page.get_contents().get_data() for page in reader.pages)
     final = export_packet(seed_packet("seed_004"), "pdf", tmp_path / "final.pdf")  # warnings only: allowed
-    assert all("草稿" not in page for page in pages_text(final))
+    final_reader = pypdf.PdfReader(final)
+    assert "草稿" not in str(final_reader.metadata.title)
+    assert not any(b".8 .1 .1 rg" in page.get_contents().get_data() for page in final_reader.pages)
 
 
 def test_final_print_with_errors_is_refused(tmp_path: Path) -> None:

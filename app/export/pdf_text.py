@@ -1,0 +1,173 @@
+"""Paragraphs for the PDF: Chinese line breaking (:mod:`app.export.linebreak`) in place of reportlab's,
+each character in the first face of a fallback chain that has it, and no markup parsing.
+
+A form prints hundreds of short cells and the report hundreds of lines, so the usual reportlab path (an
+XML parse per paragraph, one object per character while wrapping) is most of an export's time.  Here a
+paragraph's fragments are cloned from one parsed template per style, and lines are cut from the
+characters' widths read straight from the font's width table.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
+from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines
+
+from app.export.fonts import Coverage, Face
+from app.export.linebreak import breakable, line_ends, marks_allow
+
+_SPACES = re.compile(" {2,}")
+_WHITE = re.compile(r"[ \t\r\f\v]+")
+_TEMPLATES: dict[int, Any] = {}
+_WIDTHS: dict[str, tuple[dict[int, float], float]] = {}
+
+
+def _template(style: ParagraphStyle) -> Any:
+    """A parsed fragment carrying the style's attributes (font, size, colour…), cloned for every run."""
+    frag = _TEMPLATES.get(id(style))
+    if frag is None or frag._style is not style:
+        frag = Paragraph("x", style).frags[0]
+        frag._style = style
+        _TEMPLATES[id(style)] = frag
+    return frag
+
+
+def _widths(font_name: str) -> tuple[dict[int, float], float]:
+    """The face's advance widths (1/1000 em) by code point, and the width of a character it lacks."""
+    w = _WIDTHS.get(font_name)
+    if w is None:
+        face = getFont(font_name).face
+        w = _WIDTHS[font_name] = (face.charWidths, face.defaultWidth)
+    return w
+
+
+class CJKParagraph(Paragraph):
+    """A paragraph broken by the Chinese rules: no closing mark starts a line, no opening mark ends one,
+    numbers keep their units, and nothing hangs past the right edge (into a cell rule).  Justified lines
+    spread their slack between the characters."""
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # reportlab's method name
+        if not isinstance(maxWidths, (list, tuple)):
+            maxWidths = [maxWidths]
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
+            return self.blPara
+        frags = self.frags
+        style = self.style
+        if not frags:
+            return ParaLines(kind=0, fontSize=style.fontSize, fontName=style.fontName, textColor=style.textColor,
+                             lines=[], ascent=style.fontSize, descent=-0.2 * style.fontSize)
+        chars: list[str] = []
+        widths: list[float] = []
+        owner: list[int] = []  # the fragment each character comes from
+        hard: list[bool] = []
+        for k, f in enumerate(frags):
+            text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
+            if getattr(f, "lineBreak", False):
+                chars.append("\n")
+                widths.append(0.0)
+                owner.append(k)
+                hard.append(True)
+                continue
+            table, missing = _widths(f.fontName)
+            scale = 0.001 * f.fontSize
+            for ch in text:
+                chars.append(ch)
+                widths.append(table.get(ord(ch), missing) * scale)
+                owner.append(k)
+                hard.append(False)
+        if not chars:
+            chars, widths, owner, hard = [""], [0.0], [0], [False]
+        ends = line_ends(widths, breakable(chars), list(maxWidths), hard, marks_allow(chars))
+        justify = style.alignment == TA_JUSTIFY
+        metrics = [getAscentDescent(f.fontName, f.fontSize) for f in frags]
+        lines = []
+        start = 0
+        for n, end in enumerate(ends):
+            width = maxWidths[min(n, len(maxWidths) - 1)]
+            used = sum(widths[start:end])
+            words: list[Any] = []
+            size = ascent = descent = 0.0
+            i = start
+            while i < end:
+                k = owner[i]
+                j = i
+                while j < end and owner[j] == k:
+                    j += 1
+                f = frags[k]
+                size = max(size, f.fontSize)
+                ascent = max(ascent, metrics[k][0])
+                descent = min(descent, metrics[k][1])
+                text = "".join(chars[i:j]).replace("\n", "")
+                if text:
+                    words.append(f.clone(text=text))
+                i = j
+            if not words:
+                f = frags[owner[min(start, len(owner) - 1)]]
+                words = [f.clone(text="")]
+                size, (ascent, descent) = f.fontSize, getAscentDescent(f.fontName, f.fontSize)
+            line_break = bool(end and hard[end - 1])
+            count = max(1, sum(len(w.text) for w in words)) if justify else 1
+            lines.append(FragLine(kind=1, extraSpace=width - used, wordCount=count, words=words, fontSize=size,
+                                  ascent=ascent, descent=descent, maxWidth=width, currentWidth=used,
+                                  lineBreak=line_break))
+            start = end
+        return ParaLines(kind=1, lines=lines)
+
+    def beginText(self, x: float, y: float) -> Any:  # reportlab's method name
+        """reportlab justifies a line by widening its spaces (word spacing); Chinese has none, so a
+        justified line's slack goes between its characters (character spacing) instead."""
+        tx = self.canv.beginText(x, y)
+        if self.style.alignment == TA_JUSTIFY:
+            tx.setWordSpace = tx.setCharSpace
+        return tx
+
+
+def paragraph(cov: Coverage, text: str, style: ParagraphStyle, face: Face, *, keep_spaces: bool = False,
+              runs: list[tuple[Face, str]] | None = None) -> CJKParagraph:
+    """A paragraph of ``text`` in ``face`` (``runs``: several texts, each in its own face), without markup:
+    characters a face lacks print in its fallback; whitespace collapses as in HTML unless ``keep_spaces``
+    (“年    月    日”, spaces a clerk lined up, stay as wide as typed)."""
+    tmpl = _template(style)
+    frags: list[Any] = []
+    for run_face, run_text in runs or [(face, text)]:
+        if keep_spaces:
+            run_text = _SPACES.sub(lambda m: "\u00a0" * len(m.group()), run_text)
+        else:
+            run_text = "\n".join(_WHITE.sub(" ", line).strip() for line in run_text.split("\n"))
+        for name, run in cov.runs(run_text, run_face):
+            for k, piece in enumerate(run.split("\n")):
+                if k:
+                    frags.append(tmpl.clone(text="", lineBreak=True))
+                if piece:
+                    frags.append(tmpl.clone(text=piece, fontName=name))
+    if not frags:
+        frags = [tmpl.clone(text="")]
+    return CJKParagraph(None, style, frags=frags)
+
+
+def text_width(cov: Coverage, text: str, face: Face, size: float) -> float:
+    """Printed width of one line of ``text`` (with the fallback faces)."""
+    total = 0.0
+    for name, run in cov.runs(text, face):
+        table, missing = _widths(name)
+        total += sum(table.get(ord(ch), missing) for ch in run) * 0.001 * size
+    return total
+
+
+def widest_piece(cov: Coverage, text: str, face: Face, size: float) -> float:
+    """Width of the widest piece of ``text`` that may not be broken (a number with its unit, （万元）…)."""
+    chars = list(text)
+    ok = breakable(chars)
+    best = 0.0
+    start = 0
+    for i in range(1, len(chars) + 1):
+        if i == len(chars) or ok[i] or chars[i] == "\n":
+            piece = "".join(chars[start:i]).strip()
+            if piece:
+                best = max(best, text_width(cov, piece, face, size))
+            start = i
+    return best
