@@ -107,7 +107,7 @@ def template_regex(template: str, names: Iterable[str] = ()) -> re.Pattern[str]:
     for part in parts:
         if part.startswith("{") and part.endswith("}"):
             name = part[1:-1]
-            body = r"\d{4}" if name in ("year", "prior_year") else r".+?"
+            body = r"\d{4}" if name in ("year", "prior_year") else r"[\s\S]+?"  # a title may be broken by hand
             if name in wanted and name not in seen:
                 seen.add(name)
                 out.append(f"(?P<{name}>{body})")

@@ -17,7 +17,6 @@ import openpyxl
 import pdfplumber
 import pypdf
 import pytest
-from app.domain.forms import report as report_form
 
 from app.export import export_packet
 from app.export.linebreak import CLOSING, OPENING, wrap
@@ -72,7 +71,7 @@ def test_bookmarks_per_attachment_and_chapter(exports: dict[tuple[str, str], Pat
 
 def _report_pages(path: Path) -> tuple[pdfplumber.page.Page, list[pdfplumber.page.Page], pdfplumber.PDF]:
     pdf = pdfplumber.open(path)
-    mark = flat(report_form.COVER_UNIT_LINE)
+    mark = flat("部门（单位）名称：（盖章）")
     cover = next(i for i, p in enumerate(pdf.pages) if mark in flat(p.extract_text() or ""))
     return pdf.pages[cover], pdf.pages[cover + 1 :], pdf
 
