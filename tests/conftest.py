@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The GUI's start snapshots (app.ui.startup) go to a folder of the test run, not the user's cache.
+os.environ.setdefault("PERFEVAL_CACHE_DIR", tempfile.mkdtemp(prefix="perfeval-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
