@@ -10,13 +10,9 @@ on Windows (a frozen program calls ``multiprocessing.freeze_support()`` first: i
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import pickle
 import sys
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from app.export import FORMATS, ExportError, ExportRefused, export_packet
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from app.domain.model import Packet
     from app.domain.rules import Issue
 
@@ -165,6 +163,10 @@ def _export_in_pool(
     cancelled: Callable[[], bool] | None,
     n_workers: int,
 ) -> BatchResult:
+    # imported here: every start of the program imports this module (the CLI lists its commands), few batch
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
     total = len(todo)
     outcomes: dict[int, BatchResult] = {}
     running: dict[Future[BatchResult], int] = {}
@@ -217,6 +219,8 @@ def _export_in_pool(
 
 def _payload(item: BatchItem) -> Callable[[], Packet] | Packet | BatchResult:
     """What a worker gets: the loader if it can be pickled, else the packet loaded here."""
+    import pickle
+
     try:
         pickle.dumps(item.load)
         return item.load
@@ -243,6 +247,8 @@ def _mp_context(fmt: str) -> Any:
     """Fork server on POSIX (forking a GUI process with threads is not safe; the server is a fresh, single-
     threaded interpreter), spawn on Windows.  The server imports the writer once; each worker forked from it
     inherits the import."""
+    import multiprocessing
+
     if sys.platform == "win32" or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     ctx = multiprocessing.get_context("forkserver")
