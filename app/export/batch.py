@@ -66,7 +66,10 @@ class BatchResult:
 
 
 def default_workers() -> int:
-    """One worker per core this process may run on."""
+    """One worker per core this process may run on; ``PERFEVAL_EXPORT_WORKERS`` overrides (1: no pool)."""
+    env = os.environ.get("PERFEVAL_EXPORT_WORKERS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
     try:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # Windows, macOS
