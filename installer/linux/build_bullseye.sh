@@ -97,7 +97,7 @@ EOF
         build-essential pkg-config dpkg-dev ca-certificates xz-utils file binutils tcl \
         libssl-dev zlib1g-dev libbz2-dev liblzma-dev libffi-dev libsqlite3-dev uuid-dev libexpat1-dev \
         libreadline-dev libgdbm-dev \
-        $RUNTIME_DEBS xvfb xauth desktop-file-utils time >/dev/null"
+        $RUNTIME_DEBS xvfb xauth desktop-file-utils time icu-devtools >/dev/null"
     touch "$CHROOT/.stage-packages"
 }
 
@@ -159,7 +159,9 @@ stage_venv() {
 
 build_and_test() {
     log "installer/build.py + installer/smoke_test.py --no-build inside bullseye"
-    in_chroot "cd $SRC && $VENV/bin/python installer/build.py --quiet && $VENV/bin/python installer/smoke_test.py --no-build"
+    # icupkg trims Qt's ICU data (installer/icu_trim.py); installed here too for chroots made before it was needed
+    in_chroot "dpkg -s icu-devtools >/dev/null 2>&1 || apt-get install -y -qq --no-install-recommends icu-devtools >/dev/null
+        cd $SRC && $VENV/bin/python installer/build.py --quiet && $VENV/bin/python installer/smoke_test.py --no-build"
     mkdir -p "$ROOT/installer/dist/bullseye"
     cp "$CHROOT$SRC"/installer/dist/PerfEvalDesk-*-linux-*.tar.gz "$ROOT/installer/dist/bullseye/"
     log "Linux 安装包（glibc 2.31）：$(ls "$ROOT"/installer/dist/bullseye/*.tar.gz)"
