@@ -152,7 +152,7 @@ stage_venv() {
     in_chroot "
         [ -x $VENV/bin/python ] || $PY_PREFIX/bin/python3.11 -m venv $VENV
         $VENV/bin/python -m pip install -q --upgrade pip
-        cd $SRC && $VENV/bin/python -m pip install -q -e '.[build]'
+        cd $SRC && $VENV/bin/python -m pip install -q -e '.[build]' pypdf  # pypdf: the smoke test reads the PDF
         $VENV/bin/python -m pip list --format=freeze | grep -iE '^(pyside6|shiboken6|pyinstaller|reportlab|sqlalchemy)' | tr '\n' ' '; echo
     "
 }
