@@ -2,4 +2,5 @@
 
 from app.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # not when a worker process of a batch export imports the main module
+    raise SystemExit(main())

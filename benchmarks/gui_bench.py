@@ -1,12 +1,20 @@
 """GUI timings: keystroke-commit → updated figure on screen, and cold start to a shown window.
 
     QT_QPA_PLATFORM=offscreen python benchmarks/gui_bench.py [--edits 60] [--starts 5]
+    QT_QPA_PLATFORM=offscreen python benchmarks/gui_bench.py --starts-only --starts 9
 
 A "keystroke-commit" is what Enter does in a cell: the model's setData → the edit applied in memory,
 written to the database (one SQLite transaction), the packet re-evaluated, and the event loop run until
 the visible cells have repainted.  Measured on seed 000 and on a packet with 300 三级 indicators.
-Cold start runs ``python -m app --db FILE --quit-after 0`` in a fresh process (interpreter start, imports,
-font, database, window shown, closed at once) — the wall time a clerk waits, plus the shutdown.
+Cold start (whole processes, in-process figures above are not): ``python -m app --db FILE --quit-after 0``,
+paired run by run with benchmarks/minimal_window.py (a bare PySide6 window showing one table), in turn:
+  - "packet painted": from the launch to the first paint of the window showing the packet (the app prints it
+    when PERFEVAL_START_TRACE holds the launch time; so does the minimal window);
+  - "database open": until the database is open too (after the paint when starting from the start snapshot);
+  - "whole process": launch → window shown → closed → process exited, wall time.
+The app is timed twice: from the start snapshot (the usual start: the database is the one left at the last
+close) and without it (the snapshot removed before each run: the first start after another program changed
+the database).
 """
 
 from __future__ import annotations
@@ -77,7 +85,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=60)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--starts-only", action="store_true", help="only the cold-start comparison")
     args = parser.parse_args()
+    if args.starts_only:
+        cold_starts(args.starts, Path(tempfile.mkdtemp(prefix="perfeval-bench-")))
+        return
 
     from PySide6.QtWidgets import QApplication
 
@@ -109,16 +121,55 @@ def main() -> None:
     keystrokes("300 indicators", db, big_pid, "self_eval.indicators[150].score", "self_eval.total_score", scores)
     db.close()
 
+    cold_starts(args.starts, tmp)
+
+
+def _launch(cmd: list[str], env: dict[str, str]) -> tuple[float, dict[str, float]]:
+    """Wall time of a whole process and the perfeval-start marks it printed (seconds after the launch)."""
+    launched = time.time()
+    start = time.perf_counter()
+    run = subprocess.run(cmd, cwd=ROOT, env={**env, "PERFEVAL_START_TRACE": repr(launched)},
+                         capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    marks = {}
+    for line in run.stderr.splitlines():
+        if line.startswith("perfeval-start "):
+            parts = line.split()
+            marks[parts[1]] = float(parts[2])
+    return wall, marks
+
+
+def cold_starts(runs: int, tmp: Path) -> None:
     start_db = tmp / "start.db"
-    cmd = [sys.executable, "-m", "app", "--db", str(start_db), "--quit-after", "0"]
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-    subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, check=True)  # first start imports the sample
-    times = []
-    for _ in range(args.starts):
-        start = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
-    print(f"cold start to a shown window (fresh process, {args.starts} runs): {_stats(times)}")
+    cache = tmp / "cache"
+    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+           "PERFEVAL_CACHE_DIR": str(cache)}
+    app_cmd = [sys.executable, "-m", "app", "--db", str(start_db), "--quit-after", "0"]
+    minimal_cmd = [sys.executable, str(ROOT / "benchmarks" / "minimal_window.py")]
+    _launch(app_cmd, env)  # first start: imports the sample packet, writes the start snapshot
+    _launch(minimal_cmd, env)
+    rows: dict[str, list[tuple[float, dict[str, float]]]] = {"minimal": [], "snapshot": [], "no snapshot": []}
+    for _ in range(runs):  # in turn, so a busy moment of the shared machine hits all three alike
+        rows["minimal"].append(_launch(minimal_cmd, env))
+        rows["snapshot"].append(_launch(app_cmd, env))
+        for f in cache.glob("*.json"):
+            f.unlink()
+        rows["no snapshot"].append(_launch(app_cmd, env))
+        _launch(app_cmd, env)  # writes the snapshot again (not timed)
+
+    def med(name: str, key: str) -> float:
+        values = [wall if key == "wall" else marks.get(key, float("nan")) for wall, marks in rows[name]]
+        return statistics.median(values)
+
+    base = med("minimal", "painted")
+    print(f"cold start, whole processes, {runs} runs each in turn, medians (load average before: "
+          f"{os.getloadavg()[0]:.2f}):")
+    print(f"  minimal PySide6 window, one table: painted {base * 1000:.0f} ms, whole process "
+          f"{med('minimal', 'wall') * 1000:.0f} ms")
+    for name in ("snapshot", "no snapshot"):
+        painted = med(name, "painted")
+        print(f"  app ({name}): packet painted {painted * 1000:.0f} ms = {painted / base:.2f}× the minimal window; "
+              f"database open {med(name, 'database') * 1000:.0f} ms; whole process {med(name, 'wall') * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,11 @@ def _run_gui(args: list[str]) -> int:
 
 
 def main() -> int:
+    # Batch exports run in worker processes (app.export.batch); in a frozen program those are this executable
+    # started again with multiprocessing's own arguments, which freeze_support() recognises and serves.
+    import multiprocessing
+
+    multiprocessing.freeze_support()
     argv = sys.argv[1:]
     # The name it was started as: on Linux `perfeval` is a symlink to PerfEvalDesk, and sys.executable is resolved.
     started_as = Path(sys.argv[0] or sys.executable).stem.lower()

@@ -7,7 +7,8 @@ libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 li
 libxcb-xfixes0 libxcb-xkb1 libx11-xcb1 libglib2.0-0"
 # Tests also take screenshots on a virtual screen and render PDFs to PNG; LibreOffice (Calc) recalculates
 # the exported Excel formulas in a test and is the peer in benchmarks/export_bench.py (not an app dependency).
-TEST_DEBS="xvfb xauth poppler-utils libreoffice-calc-nogui"
+# icupkg, readelf and gcc: the test of installer/icu_trim.py (the bundle's trimmed ICU data).
+TEST_DEBS="xvfb xauth poppler-utils libreoffice-calc-nogui icu-devtools binutils gcc"
 
 install_debs() {
     command -v apt-get >/dev/null 2>&1 || { echo "（非Debian系统：请自行安装Qt运行库）"; return 0; }
@@ -35,8 +36,11 @@ ensure_venv() {
 }
 
 # The bundle smoke test (installer/smoke_test.py) also compiles the Windows installer script with NSIS and runs
-# it (install + uninstall) under Wine, and validates the .desktop entry.
-BUILD_DEBS="nsis wine64 desktop-file-utils"
+# it (install + uninstall) under Wine, and validates the .desktop entry.  The Linux build trims Qt's ICU data with
+# icupkg and reassembles the library with gcc/binutils (installer/icu_trim.py); GNU time measures peak memory.
+BUILD_DEBS="nsis desktop-file-utils icu-devtools binutils gcc time"
+# Wine (≈100 packages) only when asked for: PERFEVAL_SMOKE_WINE=1 bash installer/bundle_test.sh
+WINE_DEBS="wine64"
 
 # installer/build_fonts.py rebuilds resources/fonts/fandol-{fang,kai}.ttf (the report's 仿宋/楷体) from the
 # Fandol OpenType fonts in this Debian package.  Only a developer changing the fonts runs it; it downloads

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# the exports' parsed-font cache goes to a folder of this run, not the user's cache folder
+# the exports' parsed-font cache and the GUI's start snapshots (app.ui.startup) go to a folder of this run,
+# not the user's cache folder
 os.environ.setdefault("PERFEVAL_CACHE_DIR", tempfile.mkdtemp(prefix="perfeval-test-cache-"))
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,11 +11,10 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from app.storage.status import DRAFT, STATUSES  # noqa: F401  (the repository imports them from here)
+
 SCHEMA_VERSION = 3
 APPLICATION_ID = 0x50455644  # "PEVD": marks a SQLite file as a PerfEval Desk database
-
-STATUSES: tuple[str, ...] = ("草稿", "已审核", "已打印")  # draft, reviewed, printed
-DRAFT = STATUSES[0]
 
 
 class Base(DeclarativeBase):

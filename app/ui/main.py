@@ -8,17 +8,20 @@ restored from its newest good backup if the clerk agrees); anything unexpected i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as _dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.resources import font_path, resource_path
+from app.ui.startup import DeferredDatabase, Snapshot, StartTrace, read_snapshot, write_snapshot
 
 if TYPE_CHECKING:
     from app.storage import Database
@@ -120,6 +123,7 @@ def _parse(argv: list[str]) -> argparse.Namespace:
 
 
 def run_gui(argv: list[str]) -> int:
+    trace = StartTrace()
     args = _parse(argv)
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -129,11 +133,19 @@ def run_gui(argv: list[str]) -> int:
     load_qt_translation(app)
     set_app_icon(app)
     install_excepthook()
-    db = open_db_with_dialogs(Path(args.db) if args.db else None)
+    from app.storage.location import default_db_path
+
+    path = Path(args.db).expanduser() if args.db else default_db_path()
+    snapshot = read_snapshot(path)
+    if snapshot is not None:
+        return _run_from_snapshot(app, path, snapshot, args.quit_after, trace)
+    db = open_db_with_dialogs(path)
     if db is None:
         return 1
+    trace.mark("database")
     from app.ui.main_window import MainWindow
 
+    window: MainWindow | None = None
     try:
         db.import_sample_if_empty()
         packets = db.list_packets()
@@ -143,11 +155,84 @@ def run_gui(argv: list[str]) -> int:
         latest = max(packets, key=lambda info: info.updated_at)  # where the clerk left off
         window = MainWindow(db, latest.id)
         window.show()
+        app.processEvents()
+        trace.mark("painted")
         if args.quit_after is not None:
             QTimer.singleShot(max(0, args.quit_after), window.close)
         return app.exec()
     finally:
-        db.close()
+        _close_and_remember(db, path, window)
+
+
+def _run_from_snapshot(
+    app: QApplication, path: Path, snapshot: Snapshot, quit_after: int | None, trace: StartTrace
+) -> int:
+    """The window from the start snapshot first, the database right after the first paint (app.ui.startup)."""
+    from app.ui.main_window import MainWindow
+
+    db = DeferredDatabase(path, snapshot, lambda: open_db_with_dialogs(path))
+    window = MainWindow(db, snapshot.packet_id)  # type: ignore[arg-type]  # stands in for Database
+
+    def open_database_now() -> None:
+        if db.real is not None or db.failed:
+            return
+        try:
+            db.attach()
+        except Exception:  # refused (a dialog said why) or failed: nothing was changed, nothing to show
+            window.close()
+            app.exit(1)
+            return
+        trace.mark("database")
+        if not db.matches_snapshot():  # the file was replaced by one of the same size and time: trust the file
+            window.open_packet(snapshot.packet_id)
+
+    first_paint = _FirstPaint(window, lambda: QTimer.singleShot(0, open_database_now))
+    window.show()
+    app.processEvents()
+    trace.mark("painted")
+    QTimer.singleShot(300, open_database_now)  # in case no paint event comes (minimised, odd platforms)
+    if quit_after is not None:
+        QTimer.singleShot(max(0, quit_after), window.close)
+    try:
+        return app.exec()
+    finally:
+        first_paint.remove()
+        _close_and_remember(db.real, path, window)
+
+
+class _FirstPaint(QObject):
+    """Calls ``then`` once, when the window first paints."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self.window, self.then, self.done = window, then, False
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.done and event.type() == QEvent.Type.Paint:
+            self.done = True
+            self.then()
+        return False
+
+    def remove(self) -> None:
+        with contextlib.suppress(RuntimeError):  # the window may already be gone
+            self.window.removeEventFilter(self)
+
+
+def _close_and_remember(db: Database | None, path: Path, window: QWidget | None) -> None:
+    """Close the database and write the start snapshot of the packet shown (never fails the exit)."""
+    if db is None:
+        return
+    session = getattr(window, "session", None)
+    shown = None
+    try:
+        if session is not None:
+            shown = (session.packet_id, db.load_packet(session.packet_id), db.list_packets())
+    except Exception:
+        shown = None
+    db.close()
+    if shown is not None:
+        write_snapshot(path, *shown)
 
 
 if __name__ == "__main__":

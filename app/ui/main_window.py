@@ -31,7 +31,7 @@ from app.domain import registry
 from app.domain.edits import Edit
 from app.domain.packs import Pack
 from app.domain.rules import Issue
-from app.storage.models import STATUSES  # 草稿 | 已审核 | 已打印
+from app.storage.status import STATUSES  # 草稿 | 已审核 | 已打印 (no SQLAlchemy before the first paint)
 from app.ui.issues_panel import IssuesPanel
 from app.ui.report_tab import ReportTab
 from app.ui.session import Session

@@ -21,7 +21,7 @@ def test_linux_bundle_builds_and_runs() -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=2400,  # a loaded 2-core machine has taken 7 min for the build alone
     )
     print(result.stdout)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
