@@ -57,6 +57,8 @@ class FormTab(QWidget):
         return self.view.grid_model()
 
     def rebuild(self) -> None:
+        if self.view.defer_rebuild(self.rebuild):
+            return  # an editor is open or being committed: it closes first, then the grid is rebuilt
         current = self.view.currentIndex()
         pos = (current.row(), current.column()) if current.isValid() else None
         self.view.show_grid(GridModel(self.session, self.build(self.session)))
