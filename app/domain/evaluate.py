@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.domain.calc import Computed, compute
 from app.domain.cells import Cells
 from app.domain.model import Packet
-from app.domain.rules import Issue, check
+from app.domain.rules import Issue, check, explanation_key
 
 #: Keys that ``perfeval check`` always prints (contract.md), in this order.
 REQUIRED_KEYS: tuple[str, ...] = (
@@ -33,6 +33,8 @@ class Evaluation:
     cells: Cells
     computed: Computed
     issues: list[Issue]
+    #: the packet's 合理性说明 of warnings (``Packet.explanations``)
+    explanations: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Issue]:
@@ -41,6 +43,21 @@ class Evaluation:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if not i.is_error]
+
+    def explanation(self, issue: Issue) -> str:
+        """The clerk's 合理性说明 of a warning ("" when there is none; errors cannot be explained away)."""
+        if issue.is_error:
+            return ""
+        return self.explanations.get(explanation_key(issue), "").strip()
+
+    @property
+    def explained(self) -> list[Issue]:
+        """Warnings with a 合理性说明: they count as looked at."""
+        return [i for i in self.warnings if self.explanation(i)]
+
+    @property
+    def unexplained(self) -> list[Issue]:
+        return [i for i in self.warnings if not self.explanation(i)]
 
     def issues_for(self, path: str) -> list[Issue]:
         return [i for i in self.issues if path in i.cells or i.field == path]
@@ -66,4 +83,4 @@ class Evaluation:
 def evaluate(packet: Packet) -> Evaluation:
     cells = Cells.of(packet)
     computed = compute(packet, cells)
-    return Evaluation(cells, computed, check(packet, cells, computed))
+    return Evaluation(cells, computed, check(packet, cells, computed), dict(packet.explanations))

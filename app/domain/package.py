@@ -230,8 +230,8 @@ def _json_type(value: Any) -> str:
 def packet_to_dict(packet: Packet) -> dict[str, Any]:
     doc: dict[str, Any] = {"format": FORMAT}
     for f in fields(packet):
-        if f.name == "extra":
-            continue
+        if f.name == "extra" or (f.name == "explanations" and not packet.explanations):
+            continue  # a package without 合理性说明 stays as it was before the key existed
         doc[f.name] = _plain(getattr(packet, f.name))
     for k, v in packet.extra.items():
         doc.setdefault(k, v)

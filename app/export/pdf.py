@@ -46,6 +46,8 @@ from app.export.document import (
     ALIGN_LEFT,
     ALIGN_RIGHT,
     CHART_CAPTION,
+    REVIEW_HEADER,
+    REVIEW_TITLE,
     Cell,
     Grid,
     Part,
@@ -310,6 +312,18 @@ class _Writer:
                                          self._chart(rep.chart, width)]))
         return out
 
+    def review(self, lines: list[tuple[str, str, str]]) -> list[Flowable]:
+        """审核结果: every warning with the clerk's 合理性说明 (and, on a draft, the errors still open)."""
+        width = self.portrait[0]
+        st = self.st
+        head = [self.p(h, st.small) for h in REVIEW_HEADER]
+        rows = [[self.p(kind, st.small), self.p(msg, st.small), self.p(why, st.small)] for kind, msg, why in lines]
+        t = Table([head, *rows], colWidths=[width * 0.08, width * 0.52, width * 0.40], repeatRows=1)
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))  # fmt: skip
+        return [self.p(REVIEW_TITLE, st.heading), t]
+
     def _quoted(self, header: list[str], rows: list[list[str]], width: float) -> Table:
         data = [[self.p(h, self.st.small) for h in header]] + [[self.p(x, self.st.small) for x in r] for r in rows]
         t = Table(data, colWidths=[width / len(header)] * len(header))
@@ -377,6 +391,8 @@ class _Writer:
             story += self.part(part)
         story += [NextPageTemplate("portrait"), PageBreak()]
         story += self.report(self.doc.report)
+        if self.doc.review:
+            story += [PageBreak(), *self.review(self.doc.review)]
         doc = BaseDocTemplate(
             str(out), pagesize=A4, pageTemplates=templates, title=self.cov.printable(self.doc.title),
             author=self.cov.printable(self.doc.unit), creator="PerfEval Desk", subject="部门整体支出绩效自评",

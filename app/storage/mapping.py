@@ -64,7 +64,7 @@ PARTS: tuple[str, ...] = (
     "projects",  # 附件3, each with funds, targets and indicators
     "report",
 )
-_HEADER_FIELDS = frozenset({"year", "template", "notes", "extra", "unit", "scoring_rule"})
+_HEADER_FIELDS = frozenset({"year", "template", "notes", "extra", "unit", "scoring_rule", "explanations"})
 _SUBPARTS = {
     "basic": {"project_lines": "project_lines", "buildings": "buildings"},
     "self_eval": {"targets": "targets", "indicators": "indicators"},
@@ -253,6 +253,11 @@ def _write_header(s: Session, pid: int, packet: Packet) -> None:
         values["extra_json"] = json.dumps(packet.extra, ensure_ascii=False)
     except (TypeError, ValueError):
         raise StorageError("extra：含有无法保存的值") from None
+    if not isinstance(packet.explanations, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in packet.explanations.items()
+    ):
+        raise StorageError("explanations：合理性说明应为文字")
+    values["explanations_json"] = json.dumps(packet.explanations, ensure_ascii=False)
     unit_row = ensure_unit(s, unit)
     clash = s.scalar(
         select(PacketRow.id).where(PacketRow.unit_id == unit_row.id, PacketRow.year == packet.year, PacketRow.id != pid)
@@ -385,6 +390,14 @@ assert set(_WRITERS) == set(PARTS)
 # --- reading ------------------------------------------------------------------------------------
 
 
+def _explanations(text: str) -> dict[str, str]:
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
 def read_packet(s: Session, pid: int) -> Packet | None:
     found = s.execute(select(PacketRow, UnitRow.name).join(UnitRow).where(PacketRow.id == pid)).first()
     if found is None:
@@ -401,6 +414,7 @@ def read_packet(s: Session, pid: int) -> Packet | None:
         scoring_rule=ScoringRule(row.scoring_kind, rawvalues.decode(row.scoring_k, row.scoring_k_type), bands),
         notes=row.notes,
         extra=json.loads(row.extra_json),
+        explanations=_explanations(row.explanations_json),
     )
     # rowid order is the order the cells were written in: declared keys first, then any a package added
     entries = select(EntryRow).where(EntryRow.packet_id == pid).order_by(literal_column("entries.rowid"))

@@ -37,7 +37,7 @@ from app.domain.paths import parse_path
 from app.resources import resource_path
 from app.storage import backups, mapping, migrations, probe, rawvalues
 from app.storage.carryover import next_year
-from app.storage.engine import WRITE_OPTION, make_engine
+from app.storage.engine import BUSY_TIMEOUT_MS, WRITE_OPTION, make_engine
 from app.storage.errors import DatabaseCorrupt, DatabaseTooNew, StorageError
 from app.storage.location import default_db_path
 from app.storage.models import (
@@ -154,11 +154,28 @@ class Database:
         self.close()
 
     @contextlib.contextmanager
-    def _session(self, *, write: bool = False) -> Iterator[Session]:
-        """One transaction; any database failure becomes a :class:`StorageError` with a Chinese message."""
+    def _session(self, *, write: bool = False, wait_ms: int | None = None) -> Iterator[Session]:
+        """One transaction; any database failure becomes a :class:`StorageError` with a Chinese message.
+
+        ``wait_ms``: how long a write waits for a database another program holds locked (default: the
+        connection's busy timeout, 5 s).  The GUI's autosave waits briefly and retries later instead, so a
+        locked file never freezes the window.
+        """
         try:
-            with Session(self._writer if write else self._engine) as s, s.begin():
-                yield s
+            if wait_ms is None:
+                with Session(self._writer if write else self._engine) as s, s.begin():
+                    yield s
+                return
+            with (self._writer if write else self._engine).connect() as conn:
+                driver = conn.connection.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                driver.execute(f"PRAGMA busy_timeout = {max(0, int(wait_ms))}")
+                try:
+                    with Session(bind=conn) as s, s.begin():
+                        yield s
+                finally:
+                    with contextlib.suppress(sqlite3.Error):
+                        driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         except SQLAlchemyError as exc:
             raise StorageError(f"数据库操作失败（{_reason(exc)}），本次修改未保存") from None
 
@@ -297,13 +314,13 @@ class Database:
 
     # --- edits: the autosave ----------------------------------------------------------------------
 
-    def apply(self, packet_id: int, edit: Edit) -> None:
+    def apply(self, packet_id: int, edit: Edit, *, wait_ms: int | None = None) -> None:
         """Store one edit; committed (durably) before this returns."""
-        self.apply_many(packet_id, [edit])
+        self.apply_many(packet_id, [edit], wait_ms=wait_ms)
 
-    def apply_many(self, packet_id: int, edits: Sequence[Edit]) -> None:
-        """Store several edits (a pasted block) in one transaction: all or none."""
-        with self._session(write=True) as s:
+    def apply_many(self, packet_id: int, edits: Sequence[Edit], *, wait_ms: int | None = None) -> None:
+        """Store several edits (a pasted block) in one transaction: all or none.  ``wait_ms``: see ``_session``."""
+        with self._session(write=True, wait_ms=wait_ms) as s:
             self._touch(s, packet_id)
             slow: list[Edit] = []
             for edit in edits:

@@ -186,6 +186,7 @@ COMPUTED_BG = QColor("#e4ecf5")
 HEADER_BG = QColor("#eeeeee")
 ERROR_BG = QColor("#f8c9c9")
 WARNING_BG = QColor("#fbe9b7")
+UNSAVED_BG = QColor("#ffb870")  # typed, but the database has refused it so far: never silently lost
 COMPUTED_FG = QColor("#1d3f6e")
 
 
@@ -274,6 +275,14 @@ class GridModel(QAbstractTableModel):
                     found.append(issue)
         return found
 
+    def unsaved(self, cell: Cell) -> str:
+        """Why this cell's edit is not in the database yet ("" when it is)."""
+        marks = self.session.marks
+        for path in (cell.path, *cell.issue_paths):
+            if path in marks:
+                return marks[path]
+        return ""
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         cell = self.cell(index)
         if cell is None:
@@ -283,6 +292,8 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole:
             return self.raw_text(cell)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if self.session.marks and cell.role is Role.INPUT and self.unsaved(cell):
+                return QBrush(UNSAVED_BG, Qt.BrushStyle.Dense3Pattern)
             if cell.role in (Role.INPUT, Role.COMPUTED):
                 issues = self.issues(cell) if cell.role is Role.INPUT or cell.path else []
                 if any(i.is_error for i in issues):
@@ -299,6 +310,9 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             issues = self.issues(cell)
             tips = [f"【{i.severity.label}】{i.message}" for i in issues]
+            why = self.unsaved(cell) if cell.role is Role.INPUT else ""
+            if why:
+                tips.insert(0, f"【未保存】{why}")
             if cell.role is Role.COMPUTED:
                 stated = self.stated_raw(cell)
                 note = f"；原填报值“{stated}”（按Delete清除，以计算值为准）" if stated else ""

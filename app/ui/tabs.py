@@ -46,6 +46,12 @@ class FormTab(QWidget):
         layout.addWidget(self.view, 1)
         self.rebuild()
         session.changed.connect(self.on_changed)
+        session.saved.connect(self.on_saved)
+        self.view.may_edit = session.may_change
+
+    def on_saved(self, _ok: int, _text: str) -> None:
+        if self.session.marks_changed:
+            self.model().refresh_paths(self.session.marks_changed)  # cells marked or unmarked 未保存
 
     def button(self, text: str, action: Callable[[], None]) -> QPushButton:
         b = QPushButton(text)
