@@ -204,8 +204,11 @@ def ensure_unit(s: Session, unit: Unit) -> UnitRow:
 def new_packet_row(s: Session, packet: Packet, status: str) -> int:
     _check_type(packet.year, int, "year")
     unit = ensure_unit(s, _named_unit(packet))
-    if s.scalar(select(PacketRow.id).where(PacketRow.unit_id == unit.id, PacketRow.year == packet.year)):
-        raise StorageError(f"数据库中已有“{unit.name}”{packet.year}年度的数据包")
+    clash = s.execute(
+        select(PacketRow.id, PacketRow.deleted_at).where(PacketRow.unit_id == unit.id, PacketRow.year == packet.year)
+    ).first()
+    if clash is not None:
+        raise StorageError(_exists(unit.name, packet.year, clash.deleted_at))
     stamp = now_iso()
     row = PacketRow(unit_id=unit.id, year=packet.year, created_at=stamp, updated_at=stamp, status=status)
     s.add(row)
@@ -259,11 +262,13 @@ def _write_header(s: Session, pid: int, packet: Packet) -> None:
         raise StorageError("explanations：合理性说明应为文字")
     values["explanations_json"] = json.dumps(packet.explanations, ensure_ascii=False)
     unit_row = ensure_unit(s, unit)
-    clash = s.scalar(
-        select(PacketRow.id).where(PacketRow.unit_id == unit_row.id, PacketRow.year == packet.year, PacketRow.id != pid)
-    )
-    if clash:
-        raise StorageError(f"数据库中已有“{unit.name}”{packet.year}年度的数据包")
+    clash = s.execute(
+        select(PacketRow.id, PacketRow.deleted_at).where(
+            PacketRow.unit_id == unit_row.id, PacketRow.year == packet.year, PacketRow.id != pid
+        )
+    ).first()
+    if clash is not None:
+        raise StorageError(_exists(unit.name, packet.year, clash.deleted_at))
     old_unit = s.scalar(select(PacketRow.unit_id).where(PacketRow.id == pid))
     s.execute(update(PacketRow).where(PacketRow.id == pid).values(unit_id=unit_row.id, **values))
     newest = s.scalar(select(PacketRow.year).where(PacketRow.unit_id == unit_row.id).order_by(PacketRow.year.desc()))
@@ -278,6 +283,11 @@ def _write_header(s: Session, pid: int, packet: Packet) -> None:
     ]
     if bands:
         s.execute(insert(BandRow), bands)
+
+
+def _exists(unit: str, year: int, deleted_at: str | None) -> str:
+    where = "回收站中" if deleted_at else "数据库中"
+    return f"{where}已有“{unit}”{year}年度的数据包"
 
 
 def drop_unit_if_unused(s: Session, unit_id: int) -> None:
