@@ -133,6 +133,12 @@ def run_gui(argv: list[str]) -> int:
     args = _parse(argv)
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        from app.ui.display import display_problem
+
+        problem = display_problem()
+        if problem is not None:  # Qt would abort in English
+            sys.stderr.write(problem + "\n")
+            return 1
         app = QApplication([sys.argv[0] if sys.argv else "perfeval"])
     app.setApplicationName("PerfEval Desk")
     load_font(app)
@@ -142,16 +148,19 @@ def run_gui(argv: list[str]) -> int:
     db = open_db_with_dialogs(Path(args.db) if args.db else None)
     if db is None:
         return 1
+    from app.ui.instance import claim_database
     from app.ui.main_window import MainWindow
 
     try:
-        db.import_sample_if_empty()
+        lock, readonly = claim_database(db.path)
+        if lock is None and not readonly:
+            return 0  # the window already editing this database came forward
         packets = db.list_packets()
-        if not packets:
-            QMessageBox.critical(None, "没有可打开的材料", "数据库中没有任何单位的材料。")
-            return 1
-        latest = max(packets, key=lambda info: info.updated_at)  # where the clerk left off
-        window = MainWindow(db, latest.id)
+        # where the clerk left off; none yet: the 示例, read-only (never imported as the clerk's own data)
+        latest = max(packets, key=lambda info: info.updated_at).id if packets else None
+        window = MainWindow(db, latest, readonly=readonly)
+        if lock is not None:
+            lock.on_raise = window.bring_forward
         window.show()
         if args.quit_after is not None:
             QTimer.singleShot(max(0, args.quit_after), window.close)

@@ -128,6 +128,7 @@ class Session(QObject):
         self._retry.setSingleShot(True)
         self._retry.timeout.connect(self.flush)
         self._retries = 0
+        self.discarded = False
         self.evaluation: Evaluation = evaluate(self.packet)
         self.issue_index: dict[str, list[Issue]] = {}
         self._index_issues()
@@ -296,6 +297,7 @@ class Session(QObject):
         self.refused.clear()
         self.failure = None
         self._retry.stop()
+        self.discarded = True  # memory no longer matches the database: the window reads the packet again
         self._update_marks()
 
     def _index_issues(self) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -30,6 +31,45 @@ from app.ui.grid import FormView, Grid, GridModel
 from app.ui.session import Session, list_edit_index
 from app.ui.tables import build_basic, build_project, build_self_eval, indicators_of
 
+BUTTON_TIPS = {
+    "添加项目支出行": "在附件1的项目支出下增加一行（业务工作经费、运行维护经费或专项资金）",
+    "添加专项明细": "在选中的专项资金行下增加一个专项明细",
+    "添加楼堂馆所": "增加一行楼堂馆所控制情况",
+    "删除所选行": "删除当前单元格所在的行（有内容时会先确认；可用Ctrl+Z撤销）",
+    "添加目标": "在当前目标下方增加一行年度总体目标",
+}
+
+
+def filled(item: object) -> bool:
+    """Whether a row holds anything typed (a blank new row is removed without asking)."""
+    if isinstance(item, str):
+        return bool(item.strip())
+    if isinstance(item, list):
+        return any(filled(x) for x in item)
+    if isinstance(item, dict):
+        return any(filled(x) for x in item.values())
+    if hasattr(item, "__dataclass_fields__"):
+        return any(filled(getattr(item, f)) for f in item.__dataclass_fields__ if f not in ("kind", "level1", "level2"))
+    return item is not None
+
+
+def confirm_removal(parent: QWidget, item: object, what: str = "这一行") -> bool:
+    """删除 asks first when the row holds anything typed (undo brings it back, but a clerk should know)."""
+    if not filled(item):
+        return True
+    name = getattr(item, "name", "") or getattr(item, "expected", "")
+    subs = getattr(item, "lines", None)
+    more = f"，连同其下{len(subs)}个专项明细" if subs else ""
+    if isinstance(item, Project):
+        inds = len(item.indicators)
+        more = f"，连同它的资金、目标和{inds}个绩效指标" if inds else "，连同它的资金和目标"
+    label = f"“{name[:30]}”" if name else what
+    answer = QMessageBox.question(
+        parent, "删除", f"删除{label}{more}吗？\n（删除后可以用Ctrl+Z撤销）",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+    )  # fmt: skip
+    return answer == QMessageBox.StandardButton.Yes
+
 
 class FormTab(QWidget):
     """A grid built from the form spec, with buttons for the rows the form lets the clerk add."""
@@ -47,14 +87,15 @@ class FormTab(QWidget):
         self.rebuild()
         session.changed.connect(self.on_changed)
         session.saved.connect(self.on_saved)
-        self.view.may_edit = session.may_change
+        self.view.may_edit = lambda: session.may_change()
 
     def on_saved(self, _ok: int, _text: str) -> None:
         if self.session.marks_changed:
             self.model().refresh_paths(self.session.marks_changed)  # cells marked or unmarked 未保存
 
-    def button(self, text: str, action: Callable[[], None]) -> QPushButton:
+    def button(self, text: str, action: Callable[[], None], tip: str = "") -> QPushButton:
         b = QPushButton(text)
+        b.setToolTip(tip or BUTTON_TIPS.get(text, text))
         b.clicked.connect(action)
         self.buttons.addWidget(b)
         return b
@@ -110,6 +151,10 @@ class FormTab(QWidget):
     def remove_current_row(self) -> None:
         owner = self.view.owner_of_current()
         if owner is None:
+            self.view.hint("请先选中要删除的行（目标、指标、项目支出行、专项明细或楼堂馆所）")
+            return
+        item = get_value(self.session.packet, owner[0])[owner[1]]
+        if not confirm_removal(self, item):
             return
         self.session.commit([remove_item(self.session.packet, owner[0], owner[1])])
 
@@ -127,13 +172,33 @@ class FormTab(QWidget):
         self.buttons.addWidget(b)
         menu = QMenu(b)
         menu.addAction("在当前行下方添加", lambda: self.add_indicator(prefix()))
+        menu.addAction("从指标库选择…", lambda: self.add_from_library(prefix))
         layout = self_eval_form.layout(self.session.packet.template)
         for level1, level2s in layout.level1:
             sub = menu.addMenu(f"添加到 {level1}")
             for level2 in level2s:
                 sub.addAction(level2, functools.partial(self.add_indicator_to, prefix, level1, level2))
         b.setMenu(menu)
+        b.setToolTip("在当前行下方添加一个三级指标；点右侧箭头可从指标库选择，或添加到指定的一级/二级指标下")
         return b
+
+    def add_from_library(self, prefix: Callable[[], str]) -> None:
+        """从指标库选择…: an indicator used before (or a standard group), searchable as you type."""
+        from app.ui.library import LibraryDialog
+
+        dialog = LibraryDialog(self, getattr(self.session.store, "library_indicators", None), self.session, pick=True)
+        if dialog.exec() and dialog.chosen is not None:
+            chosen = dialog.chosen
+            p = prefix()
+            inds = indicators_of(self.session, p)
+            same1 = [i for i, ind in enumerate(inds) if ind.level1.strip() == chosen.level1]
+            same2 = [i for i in same1 if inds[i].level2.strip() == chosen.level2]
+            index = (same2 or same1 or [len(inds) - 1])[-1] + 1
+            if not same1:
+                chosen.level1_weight = self_eval_form.layout(self.session.packet.template).default_weights.get(
+                    chosen.level1
+                )
+            self.insert(f"{p}.indicators", index, chosen)
 
     def add_indicator_to(self, prefix: Callable[[], str], level1: str, level2: str) -> None:
         """A new 三级 row at the end of its 二级 group (or of its 一级 group, or of the table)."""
@@ -256,9 +321,17 @@ class ScoringPanel(QWidget):
         return ScoringRule(kind=kind, k=k, bands=bands)
 
     def commit(self) -> None:
+        packet = self.session.packet
         rule = self.current_rule()
-        if rule != self.session.packet.scoring_rule:
-            self.session.commit([set_cell(self.session.packet, "scoring_rule", rule)])
+        if rule == packet.scoring_rule:
+            return
+        edits: list[Edit] = [set_cell(packet, "scoring_rule", rule)]
+        if packet.scoring_rule.kind == "manual" and rule.kind != "manual":
+            # the scores typed under 手工 would stay as hidden stated figures that contradict the new rule
+            prefixes = ["self_eval", *(f"projects[{n}]" for n in range(len(packet.projects)))]
+            edits += [set_cell(packet, f"{p}.score", None) for p in prefixes if get_value(packet, f"{p}.score")]
+        if not self.session.commit(edits):
+            self.refresh(full=True)  # refused (a reviewed packet kept as it is): show the rule it still has
 
 
 class SelfEvalTab(FormTab):
@@ -290,8 +363,10 @@ class ProjectsTab(QWidget):
         self.list = QListWidget()
         self.list.setMaximumWidth(240)
         add = QPushButton("添加项目")
+        add.setToolTip("新增一个项目支出（一张附件3）")
         add.clicked.connect(self.add_project)
         remove = QPushButton("删除项目")
+        remove.setToolTip("删除选中的项目（会先确认；可用Ctrl+Z撤销）")
         remove.clicked.connect(self.remove_project)
         left = QVBoxLayout()
         left.addWidget(QLabel("项目支出"))
@@ -362,7 +437,8 @@ class ProjectsTab(QWidget):
         self.session.commit([insert_item(self.session.packet, "projects", n, item)])
 
     def remove_project(self) -> None:
-        if self.session.packet.projects:
+        projects = self.session.packet.projects
+        if projects and confirm_removal(self, projects[self.current], "这个项目"):
             self.session.commit([remove_item(self.session.packet, "projects", self.current)])
 
     def locate(self, path: str) -> bool:
