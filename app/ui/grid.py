@@ -346,8 +346,9 @@ class GridModel(QAbstractTableModel):
         """The edits typing ``text`` into ``cell`` makes (stored as typed; a blank cell is None)."""
         if cell.edit is not None:
             return cell.edit(text)
-        new: str | None = text if text.strip() else None
         old = get_value(self.session.packet, cell.path)
+        # a cleared text field stays text ("", as the model declares it); a cleared figure is None
+        new: str | None = text if text.strip() else ("" if cell.kind is Kind.TEXT and isinstance(old, str) else None)
         if old == new or (old is not None and new is not None and str(old) == new):
             return []
         return [set_cell(self.session.packet, cell.path, new)]

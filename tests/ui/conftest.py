@@ -70,3 +70,9 @@ def dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[str, 
     QSettings.setPath(QSettings.Format.NativeFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "settings"))
     return shown
+
+
+@pytest.fixture
+def clean_pid(db: Database) -> int:
+    """Seed 004: no errors, one warning (附件2 项目支出 vs 附件1)."""
+    return db.import_packet(read_package_file(DATA / "seed_004.json"))
