@@ -158,7 +158,9 @@ def test_first_start_shows_the_sample_not_imported(qtbot: QtBot, db) -> None:  #
     assert db.list_packets() == []
 
 
-def test_a_warning_explained_counts_as_explained_and_travels(window: MainWindow, db, clean_pid, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_warning_explained_counts_as_explained_and_travels(  # type: ignore[no-untyped-def]
+    window: MainWindow, db, clean_pid, monkeypatch, tmp_path
+) -> None:
     from PySide6.QtWidgets import QInputDialog
 
     session = window.session
