@@ -6,7 +6,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from app.ui.qtcompat import emit
@@ -34,6 +34,23 @@ class _Worker(QObject):
         emit(self.finished)
 
 
+class _Bridge(QObject):
+    """Lives in the GUI thread, so the worker's progress reaches the dialog through the event queue."""
+
+    def __init__(self, dialog: QProgressDialog, title: str) -> None:
+        super().__init__()
+        self.dialog = dialog
+        self.title = title
+
+    @Slot(int, int, str)
+    def progress(self, done: int, total: int, text: str) -> None:
+        if total:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(min(done, total))
+        if text:
+            self.dialog.setLabelText(f"{self.title}：{text}")
+
+
 def run_with_progress(
     parent: QWidget | None, title: str, work: Callable[[Progress, Callable[[], bool]], Any], *, total: int = 0
 ) -> tuple[Any, bool]:
@@ -50,16 +67,9 @@ def run_with_progress(
     worker = _Worker(work, cancel)
     worker.moveToThread(thread)
     done = threading.Event()
-
-    def on_progress(d: int, t: int, text: str) -> None:
-        if t:
-            dialog.setMaximum(t)
-            dialog.setValue(min(d, t))
-        if text:
-            dialog.setLabelText(f"{title}：{text}")
-
-    worker.progress.connect(on_progress)
-    worker.finished.connect(done.set)
+    bridge = _Bridge(dialog, title)
+    worker.progress.connect(bridge.progress)
+    worker.finished.connect(done.set, Qt.ConnectionType.DirectConnection)
     dialog.canceled.connect(cancel.set)
     thread.started.connect(worker.run)
     thread.start()
@@ -69,8 +79,10 @@ def run_with_progress(
     QApplication.processEvents()
     thread.quit()
     thread.wait()
+    cancelled = cancel.is_set()
+    dialog.canceled.disconnect(cancel.set)  # closing the dialog emits canceled too
     dialog.close()
     dialog.deleteLater()
     if worker.error is not None:
         raise worker.error
-    return worker.result, cancel.is_set()
+    return worker.result, cancelled
