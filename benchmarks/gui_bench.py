@@ -5,6 +5,10 @@
 A "keystroke-commit" is what Enter does in a cell: the model's setData → the edit applied in memory,
 written to the database (one SQLite transaction), the packet re-evaluated, and the event loop run until
 the visible cells have repainted.  Measured on seed 000 and on a packet with 300 三级 indicators.
+The 单位总览 is opened on a database of ``--overview`` packets (copies of the five seeds under other unit
+names): "cold" is the first opening (every packet read and evaluated in the worker thread until the last
+row has its figures), "warm" a later opening (figures from the cache file, unchanged packets) — the time
+from the menu command to the dialog shown with every row filled, in-process.
 Cold start runs ``python -m app --db FILE --quit-after 0`` in a fresh process (interpreter start, imports,
 font, database, window shown, closed at once) — the wall time a clerk waits, plus the shutdown.
 """
@@ -73,10 +77,47 @@ def keystrokes(label: str, db: object, pid: int, path: str, figure: str, values:
     return to_screen
 
 
+def overview(tmp: Path, count: int, runs: int = 5) -> None:
+    import copy
+
+    from PySide6.QtWidgets import QApplication
+
+    from app.domain.package import read_package_file
+    from app.storage import open_database
+    from app.ui.overview import OverviewDialog
+
+    db = open_database(tmp / "overview.db")
+    seeds = [read_package_file(ROOT / "tests" / "data" / f"seed_00{n}.json") for n in range(5)]
+    for i in range(count):
+        packet = copy.deepcopy(seeds[i % 5])
+        packet.unit.name = f"{packet.unit.name}（{i // 5 + 1}）"
+        db.import_packet(packet)
+
+    def open_once() -> float:
+        start = time.perf_counter()
+        dialog = OverviewDialog(None, db)
+        dialog.show()
+        dialog.wait_filled(120)
+        took = time.perf_counter() - start
+        assert dialog.pending == 0 and len(dialog.visible_rows()) == count
+        dialog.reject()
+        dialog.deleteLater()
+        QApplication.processEvents()
+        return took
+
+    cold = open_once()
+    warm = [open_once() for _ in range(runs)]
+    print(f"单位总览 with {count} packets (in-process, until every row has its figures):")
+    print(f"    cold (no cache, all evaluated in the worker thread): {cold * 1000:.0f} ms")
+    print(f"    warm (cache file, {runs} runs): {_stats(warm)}")
+    db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--edits", type=int, default=60)
     parser.add_argument("--starts", type=int, default=5)
+    parser.add_argument("--overview", type=int, default=200)
     args = parser.parse_args()
 
     from PySide6.QtWidgets import QApplication
@@ -108,6 +149,7 @@ def main() -> None:
     scores = [str(i % 5 + 1) for i in range(args.edits)]
     keystrokes("300 indicators", db, big_pid, "self_eval.indicators[150].score", "self_eval.total_score", scores)
     db.close()
+    overview(tmp, args.overview)
 
     start_db = tmp / "start.db"
     cmd = [sys.executable, "-m", "app", "--db", str(start_db), "--quit-after", "0"]

@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import (
     QBrush,
@@ -435,6 +436,10 @@ class FormView(QTableView):
         self.may_edit: Callable[[], bool] = lambda: True
         self.last_hint = ""
         self._committing = False
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(150)
+        self._refit.timeout.connect(self._refit_rows)
         self.setItemDelegate(ParagraphDelegate(self))
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
@@ -517,7 +522,14 @@ class FormView(QTableView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.fit_columns()
+        if event.size().width() != event.oldSize().width():
+            self.fit_columns()
+            self._refit.start()  # wrapped text needs other heights at the new widths (once, after the drag)
+
+    def _refit_rows(self) -> None:
+        model = self.model()
+        if isinstance(model, GridModel):
+            self.fit_rows(range(model.grid.rows))
 
     # --- navigation ------------------------------------------------------------------------------
 

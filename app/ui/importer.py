@@ -54,7 +54,8 @@ class ImportDialog(QDialog):
         self.saved_id: int | None = None
         self.start_folder = start_folder or str(Path.home())
         self.setWindowTitle("导入材料")
-        self.resize(720, 560)
+        screen = self.screen().availableGeometry()
+        self.resize(min(720, screen.width() - 40), min(600, screen.height() - 60))
 
         self.file_label = QLabel()
         self.file_label.setWordWrap(True)

@@ -71,7 +71,8 @@ class PrintDialog(QDialog):
                 return
         if not self._make_pdf():
             return
-        self.resize(900, 760)
+        screen = self.screen().availableGeometry()
+        self.resize(min(900, screen.width() - 40), min(860, screen.height() - 40))
         kind = "草稿（有错误未改正，带“草稿”水印）" if self.draft else "正式材料"
         self.info = QLabel(f"{packet.unit.name} {packet.year}年度　{kind}　共 {len(self.pages or [])} 页")
         self.pages_box = QVBoxLayout()
