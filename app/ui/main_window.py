@@ -914,9 +914,13 @@ class MainWindow(QMainWindow):
         from app.ui.worker import run_with_progress
 
         try:
-            written, _ = run_with_progress(self, "正在导出", work, total=1)
+            written, cancelled = run_with_progress(self, "正在导出", work, total=1)
         except Exception as exc:
             self._export_failed(exc)
+            return
+        if cancelled:  # the file was finished before the cancel could stop it: the clerk did not want it
+            Path(written).unlink(missing_ok=True)
+            self.statusBar().showMessage("已取消导出", 5000)
             return
         self.statusBar().showMessage(f"已导出：{written}", 8000)
 

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import scoring
-from app.domain.edits import Edit, insert_item, remove_item, set_cell
+from app.domain.edits import Edit, SetCell, insert_item, remove_item, set_cell
 from app.domain.forms import basic as basic_form
 from app.domain.forms import self_eval as self_eval_form
 from app.domain.model import Band, Building, Indicator, Project, ProjectLine, ScoringRule, SubLine, Target
@@ -120,7 +120,13 @@ class FormTab(QWidget):
                 if target is not None:
                     self.select_owner(target)
         else:
-            self.model().refresh_paths(self.session.changed_paths)
+            model = self.model()
+            model.refresh_paths(self.session.changed_paths)
+            # rows grow with wrapped text however it came (typed, pasted, undone)
+            typed = {e.path for e in edits if isinstance(e, SetCell)}
+            rows = {r for p in typed for r, _c in model._positions().get(p, ())}
+            if rows:
+                self.view.fit_rows(sorted(rows))
 
     def select_owner(self, owner: tuple[str, int]) -> None:
         grid = self.model().grid

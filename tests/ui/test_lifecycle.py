@@ -317,3 +317,30 @@ def test_export_adds_the_right_extension(window: MainWindow, tmp_path: Path, mon
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(tmp_path / "包"), ""))
     window.export("json")
     assert (tmp_path / "包.json").is_file()
+
+
+def test_leaving_the_manual_rule_clears_the_typed_scores(window: MainWindow) -> None:
+    tab = window.self_eval_tab
+    session = tab.session
+    tab.scoring.kind.setCurrentIndex(tab.scoring.kind.findData("manual"))
+    select(tab.view, "self_eval.score")
+    type_text(tab.view, "7")
+    assert session.packet.self_eval.score == "7"
+    tab.scoring.kind.setCurrentIndex(tab.scoring.kind.findData("proportional"))
+    assert session.packet.scoring_rule.kind == "proportional"
+    assert session.packet.self_eval.score is None, "no hidden stated 得分 left to contradict the new rule"
+    assert not [i for i in session.evaluation.errors if i.field == "self_eval.execution_score"]
+    window.undo()  # one step brings the manual rule and its score back
+    assert session.packet.scoring_rule.kind == "manual" and session.packet.self_eval.score == "7"
+
+
+def test_rows_grow_with_wrapped_text_as_it_is_typed(window: MainWindow) -> None:
+    view = window.self_eval_tab.view
+    model = view.grid_model()
+    path = "self_eval.indicators[0].deviation"
+    pos = model.grid.position_of(path)
+    assert pos is not None
+    before = view.rowHeight(pos[0])
+    select(view, path)
+    type_text(view, "偏差原因" * 30)
+    assert view.rowHeight(pos[0]) > before
