@@ -763,7 +763,7 @@ def _text_columns(grid: Grid) -> set[int]:
     for (_r, c), cell in grid.origins.items():
         if cell.role is Role.INPUT and cell.kind is Kind.TEXT and cell.col_span == 1:
             count[c] = count.get(c, 0) + 1
-    return {c for c, n in count.items() if n >= 2}
+    return {c for c, n in count.items() if n >= 3}  # a list of them (indicators), not a pair of footer fields
 
 
 def field_edit(session: Session, paths: list[str], value: Any) -> list[Edit]:
