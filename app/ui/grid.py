@@ -516,9 +516,12 @@ class FormView(QTableView):
         for r in rows:
             if r >= model.grid.rows:
                 continue
+            before = self.rowHeight(r)
             self.resizeRowToContents(r)
             lines = 4 if r in model.grid.tall_rows else 1
-            self.setRowHeight(r, max(line * lines + 10, min(self.rowHeight(r) + 4, line * 6)))
+            height = max(line * lines + 10, min(self.rowHeight(r) + 4, line * 6))
+            if height != self.rowHeight(r) or height != before:
+                self.setRowHeight(r, height)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -25,7 +25,7 @@ from app.domain.edits import Edit, SetCell, insert_item, remove_item, set_cell
 from app.domain.forms import basic as basic_form
 from app.domain.forms import self_eval as self_eval_form
 from app.domain.model import Band, Building, Indicator, Project, ProjectLine, ScoringRule, SubLine, Target
-from app.domain.numbers import format_score
+from app.domain.numbers import Kind, format_score
 from app.domain.paths import get_value
 from app.ui.grid import FormView, Grid, GridModel
 from app.ui.session import Session, list_edit_index
@@ -124,7 +124,8 @@ class FormTab(QWidget):
             model.refresh_paths(self.session.changed_paths)
             # rows grow with wrapped text however it came (typed, pasted, undone)
             typed = {e.path for e in edits if isinstance(e, SetCell)}
-            rows = {r for p in typed for r, _c in model._positions().get(p, ())}
+            cells = model.grid.origins
+            rows = {r for p in typed for r, c in model._positions().get(p, ()) if cells[(r, c)].kind is Kind.TEXT}
             if rows:
                 self.view.fit_rows(sorted(rows))
 
