@@ -531,8 +531,14 @@ class FormView(QTableView):
 
     def _refit_rows(self) -> None:
         model = self.model()
-        if isinstance(model, GridModel):
-            self.fit_rows(range(model.grid.rows))
+        if not isinstance(model, GridModel):
+            return
+        current = self.currentIndex()
+        top = self.visualRect(current).top() if current.isValid() else None
+        self.fit_rows(range(model.grid.rows))
+        if top is not None:  # the cell being worked on stays where the clerk sees it
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + self.visualRect(current).top() - top)
 
     # --- navigation ------------------------------------------------------------------------------
 
