@@ -149,7 +149,8 @@ def main() -> None:
     scores = [str(i % 5 + 1) for i in range(args.edits)]
     keystrokes("300 indicators", db, big_pid, "self_eval.indicators[150].score", "self_eval.total_score", scores)
     db.close()
-    overview(tmp, args.overview)
+    if args.overview:
+        overview(tmp, args.overview)
 
     start_db = tmp / "start.db"
     cmd = [sys.executable, "-m", "app", "--db", str(start_db), "--quit-after", "0"]
