@@ -1070,6 +1070,16 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     return
         self._save_settings()
+        if not self.readonly:
+            from app.ui.overview import remember_figures
+
+            saved = {pid: s.evaluation for pid, s in self.sessions.items() if not s.readonly and not s.pending}
+            try:
+                remember_figures(self.db, saved)
+            except Exception as exc:  # a cache of derived figures: never a reason to keep the window open
+                from app.crash import report_crash
+
+                report_crash(exc)
         super().closeEvent(event)
 
 

@@ -91,6 +91,17 @@ class SummaryCache:
                 Path(tmp).unlink(missing_ok=True)
 
 
+def remember_figures(db: Database, evaluations: dict[int, Evaluation]) -> None:
+    """Put the figures of packets the window has open (and saved) into the cache: the next 单位总览 needs
+    not read them again."""
+    cache = SummaryCache(db.path)
+    infos = db.list_packets()
+    for info in infos:
+        if info.id in evaluations:
+            cache.put(info, summary_of(evaluations[info.id]))
+    cache.save({i.id for i in infos})
+
+
 class _Filler(QObject):
     """Reads and evaluates the packets whose cached figures are stale, one by one, in a worker thread."""
 
@@ -180,12 +191,16 @@ class OverviewDialog(QDialog):
             self.rows[info.id] = r
             ev = live(info.id) if live is not None else None
             summary = summary_of(ev) if ev is not None else self.cache.get(info)
+            if ev is not None and summary is not None:
+                self.cache.put(info, summary)  # what the window holds is what the database holds (flushed)
             if summary is None:
                 stale.append(info.id)
             self._fill_row(r, info, summary)
         self.table.resizeColumnsToContents()
         self.pending = len(stale)
         self._update_note()
+        if not stale:
+            self.cache.save({i.id for i in self.infos})
         self._thread: QThread | None = None
         self._filler: _Filler | None = None
         if stale:
