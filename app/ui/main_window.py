@@ -1055,8 +1055,9 @@ class MainWindow(QMainWindow):
         """Another start on this database asked this window to come forward."""
         self.setWindowState((self.windowState() & ~Qt.WindowState.WindowMinimized) | Qt.WindowState.WindowActive)
         self.show()
-        self.raise_()
-        self.activateWindow()
+        if QApplication.platformName() != "offscreen":  # nothing to raise without a screen (Qt warns)
+            self.raise_()
+            self.activateWindow()
         self.statusBar().showMessage("程序已在运行：这就是它的窗口", 5000)
 
     def closeEvent(self, event: QCloseEvent) -> None:
