@@ -360,3 +360,35 @@ def test_perfeval_without_a_display_says_so(tmp_path: Path) -> None:
     assert run.stderr.strip().splitlines() == [
         next(line for line in run.stderr.splitlines() if line.startswith("无法打开图形窗口"))
     ]
+
+
+def test_dropping_a_package_on_the_window_opens_the_import_preview(
+    qtbot: QtBot, window: MainWindow, db, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    from app.ui.importer import ImportDialog
+
+    previewed: list[str] = []
+
+    def preview(dialog: ImportDialog) -> int:
+        previewed.append(str(dialog.path))
+        dialog.save_button.click()
+        return int(dialog.result())
+
+    monkeypatch.setattr(ImportDialog, "exec", preview)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(DATA / "seed_004.json"))])
+    enter = QDragEnterEvent(window.rect().center(), Qt.DropAction.CopyAction, mime,
+                            Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(QPointF(window.rect().center()), Qt.DropAction.CopyAction, mime,
+                      Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    window.dropEvent(drop)
+    qtbot.waitUntil(lambda: bool(previewed), timeout=3000)
+    assert previewed == [str(DATA / "seed_004.json")]
+    assert window.session is not None and window.session.packet.unit.name == read_package_file(
+        DATA / "seed_004.json"
+    ).unit.name
