@@ -28,6 +28,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QGuiApplication,
+    QInputMethodEvent,
     QKeyEvent,
     QKeySequence,
     QPaintEvent,
@@ -610,7 +611,7 @@ class FormView(QTableView):
         if cell is None or trigger == QAbstractItemView.EditTrigger.CurrentChanged:
             return False
         if cell.role is not Role.INPUT or (typed and cell.is_group):
-            if typed and isinstance(event, QKeyEvent) and event.text().strip():
+            if typed and _types_text(event):
                 self.refuse(cell)
             return False
         if self.state() != QAbstractItemView.State.EditingState and not self.may_edit():
@@ -764,6 +765,15 @@ class FormView(QTableView):
             if r in grid.owners:
                 return grid.owners[r]
         return None
+
+
+def _types_text(event: QEvent | None) -> bool:
+    """A keystroke or an input-method commit (拼音 typed through ibus/fcitx) that would put text somewhere."""
+    if isinstance(event, QKeyEvent):
+        return bool(event.text().strip())
+    if isinstance(event, QInputMethodEvent):
+        return bool(event.commitString().strip())
+    return False
 
 
 def _text_columns(grid: Grid) -> set[int]:

@@ -131,6 +131,15 @@ def test_typing_on_a_computed_cell_beeps_and_says_why(qtbot: QtBot, db, pid) -> 
     tab.view.go_to(*pos)
     key(tab.view, Qt.Key.Key_A, "a")
     assert "不能填写" in window.statusBar().currentMessage() and not session.undo_stack
+    # Chinese through an input method (ibus/fcitx) on the computed 控制率: refused the same way
+    from PySide6.QtGui import QInputMethodEvent
+
+    select(tab.view, "basic.control_rate")
+    window.statusBar().clearMessage()
+    ime = QInputMethodEvent()
+    ime.setCommitString("八十")
+    QApplication.sendEvent(tab.view, ime)
+    assert "自动计算" in window.statusBar().currentMessage() and not session.undo_stack
 
 
 def test_group_label_is_edited_only_on_purpose(qtbot: QtBot, db, pid) -> None:  # type: ignore[no-untyped-def]
