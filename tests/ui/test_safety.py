@@ -271,6 +271,7 @@ def test_run_gui_starts_although_the_newest_packet_is_broken(tmp_path: Path) -> 
     with sqlite3.connect(str(path)) as conn:
         conn.execute("UPDATE packets SET extra_json = '{broken' WHERE id = ?", (pid,))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PERFEVAL_LOG_DIR": str(tmp_path)}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)  # the window's settings stay in the test's folder
     run = subprocess.run(
         [sys.executable, "-m", "app", "--db", str(path), "--quit-after", "300"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
@@ -288,6 +289,7 @@ def test_a_second_start_brings_the_first_window_forward(qtbot: QtBot, db, pid, t
     raised: list[int] = []
     lock.on_raise = lambda: (raised.append(1), window.bring_forward())
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PERFEVAL_LOG_DIR": str(tmp_path)}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)  # the window's settings stay in the test's folder
     second = subprocess.Popen(
         [sys.executable, "-m", "app", "--db", str(db.path), "--quit-after", "3000"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -284,6 +284,7 @@ def test_perfeval_without_a_command_starts_the_gui(tmp_path: Path) -> None:
 
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PERFEVAL_LOG_DIR": str(tmp_path)}
+    env["XDG_CONFIG_HOME"] = str(tmp_path)  # the window's settings stay in the test's folder
     run = subprocess.run(
         [sys.executable, "-m", "app", "--db", str(tmp_path / "p.db"), "--quit-after", "0"],
         cwd=root, env=env, capture_output=True, text=True, timeout=60, check=False,
