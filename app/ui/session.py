@@ -79,7 +79,7 @@ def classify(exc: BaseException) -> WriteFailure:
         return WriteFailure("full", "磁盘空间已满，修改暂未保存；请腾出磁盘空间，程序会自动重试")
     if "readonly" in text or "read-only" in text or "permission" in text or "只读" in text:
         return WriteFailure("readonly", "数据库文件是只读的（或没有写入权限），修改暂未保存，稍后自动重试")
-    if "disk i/o" in text or "i/o error" in text or isinstance(exc, OSError) or "磁盘读写" in text:
+    if any(t in text for t in ("disk i/o", "i/o error", "unable to open", "磁盘读写")) or isinstance(exc, OSError):
         return WriteFailure("io", "磁盘读写失败，修改暂未保存，稍后自动重试")
     message = str(exc) or type(exc).__name__
     return WriteFailure("refused", message.replace("，本次修改未保存", ""))

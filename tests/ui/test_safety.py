@@ -327,3 +327,35 @@ def test_a_second_window_that_gets_no_answer_is_read_only(qtbot: QtBot, db, pid,
         assert "只读" in window.statusBar().currentMessage()
     finally:
         held.unlock()
+
+
+@pytest.mark.parametrize(
+    ("sqlite_message", "kind"),
+    [
+        ("database is locked", "locked"),
+        ("database or disk is full", "full"),
+        ("attempt to write a readonly database", "readonly"),
+        ("disk I/O error", "io"),
+        ("unable to open database file", "io"),
+    ],
+)
+def test_what_sqlite_says_is_retried_not_dropped(sqlite_message: str, kind: str) -> None:
+    from app.storage import StorageError
+    from app.ui.session import classify
+
+    try:
+        try:
+            raise sqlite3.OperationalError(sqlite_message)
+        except sqlite3.OperationalError:
+            raise StorageError("数据库操作失败（…），本次修改未保存") from None  # as the repository raises it
+    except StorageError as exc:
+        failure = classify(exc)
+    assert failure.kind == kind and not failure.lasting
+
+
+def test_a_refused_edit_is_told_apart_from_a_busy_file() -> None:
+    from app.storage import StorageError
+    from app.ui.session import classify
+
+    failure = classify(StorageError("数据包没有填写单位名称（预算部门名称），无法保存"))
+    assert failure.lasting and "单位名称" in failure.message
