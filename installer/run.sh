@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything and start PerfEval Desk (first start imports the sample packet of seed 000).
+# Install everything and start PerfEval Desk (first start shows the sample packet of seed 000, read-only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . installer/setup-env.sh

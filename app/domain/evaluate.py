@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.domain.calc import Computed, compute
 from app.domain.cells import Cells
 from app.domain.model import Packet
 from app.domain.packs import Pack
 from app.domain.plan import Plan, make_plan
-from app.domain.rules import Issue, check
+from app.domain.rules import Issue, check, explanation_key
 
 #: Keys that ``perfeval check`` always prints (contract.md) when the pack has them, in this order.
 REQUIRED_KEYS: tuple[str, ...] = (
@@ -38,6 +38,8 @@ class Evaluation:
     computed: Computed
     issues: list[Issue]
     plan: Plan
+    #: the packet's 合理性说明 of warnings (``Packet.explanations``)
+    explanations: dict[str, str] = field(default_factory=dict)
 
     @property
     def pack(self) -> Pack:
@@ -50,6 +52,21 @@ class Evaluation:
     @property
     def warnings(self) -> list[Issue]:
         return [i for i in self.issues if not i.is_error]
+
+    def explanation(self, issue: Issue) -> str:
+        """The clerk's 合理性说明 of a warning ("" when there is none; errors cannot be explained away)."""
+        if issue.is_error:
+            return ""
+        return self.explanations.get(explanation_key(issue), "").strip()
+
+    @property
+    def explained(self) -> list[Issue]:
+        """Warnings with a 合理性说明: they count as looked at."""
+        return [i for i in self.warnings if self.explanation(i)]
+
+    @property
+    def unexplained(self) -> list[Issue]:
+        return [i for i in self.warnings if not self.explanation(i)]
 
     def issues_for(self, path: str) -> list[Issue]:
         return [i for i in self.issues if path in i.cells or i.field == path]
@@ -90,4 +107,4 @@ def evaluate(packet: Packet, pack: Pack | None = None) -> Evaluation:
     plan = make_plan(pack, packet)
     cells = Cells.of(packet, plan)
     computed = compute(plan, cells, packet)
-    return Evaluation(cells, computed, check(packet, plan, cells, computed), plan)
+    return Evaluation(cells, computed, check(packet, plan, cells, computed), plan, dict(packet.explanations))

@@ -209,5 +209,8 @@ class Packet:
     projects: list[Project] = field(default_factory=list)
     report: Report = field(default_factory=Report)
     notes: str = ""
+    #: 合理性说明: the clerk's one-sentence explanation of a warning (提示), keyed by
+    #: :func:`app.domain.rules.explanation_key` (``code@field``, e.g. ``over_execution@self_eval.execution_rate``)
+    explanations: dict[str, str] = field(default_factory=dict)
     #: Top-level keys of a package this version does not know, kept so a round trip loses nothing.
     extra: dict[str, Any] = field(default_factory=dict)

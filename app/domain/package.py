@@ -23,6 +23,8 @@ MAX_BYTES = 20 * 1024 * 1024  # a real packet is ~15-60 KB; anything this large 
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON can spell one ("\\ud800"); no file or database can hold it
 #: characters a key of a keyed table (funds, income…) may not hold: field paths are joined with "." and "[n]"
 _KEY_FORBIDDEN = re.compile(r"[.\[\]]")
+#: dicts whose keys are not steps of a cell's path (``explanations`` is keyed ``code@field.path``)
+_FREE_KEYS = {"explanations"}
 
 
 @dataclass(frozen=True)
@@ -263,8 +265,10 @@ def _build(tp: Any, value: Any, place: str, problems: list[Problem]) -> Any:
         out: dict[str, Any] = {}
         for k, v in value.items():
             sub = f"{place}.{_shown(k)}" if place else _shown(k)
-            if not k.strip() or _KEY_FORBIDDEN.search(k) or _LONE_SURROGATE.search(k):
-                problems.append(Problem(sub, f"键名“{_shown(k)}”无效：不能为空，也不能含有“.”“[”“]”或无效字符"))
+            path_key = place not in _FREE_KEYS
+            if not k.strip() or (path_key and _KEY_FORBIDDEN.search(k)) or _LONE_SURROGATE.search(k):
+                rule = "不能为空，也不能含有“.”“[”“]”或无效字符" if path_key else "不能为空，也不能含有无效字符"
+                problems.append(Problem(sub, f"键名“{_shown(k)}”无效：{rule}"))
                 continue
             out[k] = _build(item_tp, v, sub, problems)
         return out
@@ -345,6 +349,8 @@ def packet_to_dict(packet: Packet) -> dict[str, Any]:
     for f in fields(packet):
         if f.name == "extra" or (f.name in _OPTIONAL_PARTS and f.name not in parts):
             continue
+        if f.name == "explanations" and not packet.explanations:
+            continue  # a package without 合理性说明 stays as it was before the key existed
         doc[f.name] = _plain(getattr(packet, f.name))
     for k, v in packet.extra.items():
         doc.setdefault(k, v)

@@ -46,6 +46,11 @@ class Issue:
         return self.severity is Severity.ERROR
 
 
+def explanation_key(issue: Issue) -> str:
+    """Where a warning's 合理性说明 is kept in ``Packet.explanations``: ``code@field``."""
+    return f"{issue.code}@{issue.field}"
+
+
 #: The codes and what they mean (the GUI's help and the README list them).
 CODES: dict[str, str] = {
     "invalid_number": "单元格内容不是有效数字",

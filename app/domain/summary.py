@@ -32,7 +32,7 @@ def template_name(evaluation: Evaluation) -> str:
     return evaluation.pack.short or evaluation.pack.name
 
 
-def _scorecard(evaluation: Evaluation) -> str:
+def scorecard_prefix(evaluation: Evaluation) -> str:
     """The prefix whose 执行率/得分/总分 the row shows: the packet's own (附件2), or its only project's."""
     cards = [sp.prefix for sp in evaluation.plan.scorecards]
     own = [p for p in cards if not p.startswith("projects[")]
@@ -95,7 +95,7 @@ class SummaryRow:
 def packet_row(packet: Packet, evaluation: Evaluation, source: str) -> SummaryRow:
     """The row of a packet that could be read (figures and counts as ``perfeval check`` reports them)."""
     c = evaluation.computed
-    card = _scorecard(evaluation)
+    card = scorecard_prefix(evaluation)
     return SummaryRow(
         source=source,
         unit=packet.unit.name,

@@ -187,6 +187,10 @@ class ReportDoc:
     chart: list[tuple[str, Decimal, Decimal]]  # (label, budget, executed), 万元
 
 
+REVIEW_TITLE = "审核结果"
+REVIEW_HEADER = ("类型", "审核发现的问题", "合理性说明")
+
+
 @dataclass
 class PrintDocument:
     title: str
@@ -197,10 +201,13 @@ class PrintDocument:
     report: ReportDoc | None  # a project pack prints no 自评报告
     #: packet settings that no printed cell shows (kept in the Excel file's properties for the import)
     settings: dict[str, str] = field(default_factory=dict)
+    #: the 审核结果 page (PDF): (错误|提示, message, 合理性说明) — the warnings, and a draft's errors
+    review: list[tuple[str, str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         """Clean every free text that is not a cell (cells clean themselves)."""
         self.title, self.unit = clean(self.title), clean(self.unit)
+        self.review = [(kind, clean(message), clean(why)) for kind, message, why in self.review]
         for part in self.parts:
             part.title, part.unit_line = clean(part.title), clean(part.unit_line)
             part.notes = [clean(n) for n in part.notes]
@@ -232,6 +239,7 @@ class PrintDocument:
             for t in ch.tables:
                 out += [t.caption, *t.header, *(x for row in t.rows for x in row)]
         out += [label for label, _, _ in r.chart]
+        out += [REVIEW_TITLE, *REVIEW_HEADER, *(x for line in self.review for x in line)]
         return out
 
 
@@ -374,4 +382,9 @@ def build_document(packet: Packet, evaluation: Evaluation | None = None, *, draf
     rule = json.dumps(asdict(packet.scoring_rule), ensure_ascii=False)
     settings = {"template": packet.template, "template_version": ev.pack.version, "catalogue": packet.catalogue,
                 "scoring_rule": rule}
-    return PrintDocument(title, packet.unit.name, packet.year, draft, parts, printer.report(), settings)
+    review = [
+        (i.severity.label, i.message, ev.explanation(i) or ("" if i.is_error else "（未说明）"))
+        for i in ev.issues
+        if draft or not i.is_error
+    ]
+    return PrintDocument(title, packet.unit.name, packet.year, draft, parts, printer.report(), settings, review)

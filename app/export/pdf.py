@@ -44,6 +44,8 @@ from app.export.document import (
     ALIGN_LEFT,
     ALIGN_RIGHT,
     CHART_CAPTION,
+    REVIEW_HEADER,
+    REVIEW_TITLE,
     Cell,
     Grid,
     Part,
@@ -418,6 +420,20 @@ class _Writer:
         head, rest = text[: m.end()], text[m.end():]
         return paragraph(self.cov, text, self.st.body, FANG, runs=[(KAI, head), (FANG, rest)])
 
+    def review(self, lines: list[tuple[str, str, str]]) -> list[Flowable]:
+        """审核结果: every warning with the clerk's 合理性说明 (and, on a draft, the errors still open)."""
+        width = self.portrait[0]
+        st = self.st
+        head = [self.p(h, st.cell[ALIGN_LEFT], HEI) for h in REVIEW_HEADER]
+        rows = [[self.p(kind, st.cell["center"]), self.p(msg, st.cell[ALIGN_LEFT]), self.p(why, st.cell[ALIGN_LEFT])]
+                for kind, msg, why in lines]
+        t = Table([head, *rows], colWidths=[width * 0.08, width * 0.52, width * 0.40], repeatRows=1)
+        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), HEI.name),  # else reportlab names Helvetica
+                               ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))  # fmt: skip
+        return [self.p(REVIEW_TITLE, st.title, HEI), t]
+
     def _quoted(self, header: list[str], rows: list[list[str]], width: float) -> Table:
         st = self.st
         data = [[self.p(h, st.table_head, HEI) for h in header]] + \
@@ -493,8 +509,10 @@ class _Writer:
             "landscape": Frame(MARGIN_X, MARGIN_BOTTOM, *self.wide, 0, 0, 0, 0, id="l"),
             "cover": Frame(REPORT_LEFT, REPORT_BOTTOM, *self.report_frame, 0, 0, 0, 0, id="c"),
             "report": Frame(REPORT_LEFT, REPORT_BOTTOM, *self.report_frame, 0, 0, 0, 0, id="r"),
+            "review": Frame(MARGIN_X, MARGIN_BOTTOM, *self.portrait, 0, 0, 0, 0, id="v"),
         }
-        kinds = {"portrait": "form", "landscape": "form", "cover": "cover", "report": "report"}
+        # the 审核结果 pages are not forms of the packet: they do not count in the forms' 第 N 页 共 M 页
+        kinds = {"portrait": "form", "landscape": "form", "cover": "cover", "report": "report", "review": "review"}
         templates = [PageTemplate(name, [frame], onPage=decorate(kinds[name]),
                                   pagesize=landscape(A4) if name == "landscape" else A4)
                      for name, frame in frames.items()]
@@ -511,6 +529,8 @@ class _Writer:
             story += self.cover(self.doc.report)
             story += [NextPageTemplate("report"), PageBreak()]
             story += self.report(self.doc.report)
+        if self.doc.review:  # 审核结果: the last page
+            story += [NextPageTemplate("review"), PageBreak(), *self.review(self.doc.review)]
         title = self.doc.title + ("（草稿）" if draft else "")
         doc = BaseDocTemplate(
             str(out), pagesize=A4, pageTemplates=templates, title=self.cov.printable(title),
@@ -628,7 +648,8 @@ def _watermark(canvas: Canvas) -> None:
 class NumberedCanvas(Canvas):
     """Page numbers once the page count is known (two passes over saved page states): the forms
     “第 N 页 共 M 页”, the report “— n —” at the outer edge from its first page after the cover (GB/T 9704),
-    none on the cover.  Bookmarks are added as their pages are written (a deferred page has no number yet)."""
+    the 审核结果 “审核结果 第 n 页”, none on the cover.  Bookmarks are added as their pages are written (a
+    deferred page has no number yet)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -643,7 +664,7 @@ class NumberedCanvas(Canvas):
 
     def save(self) -> None:
         forms = sum(1 for s in self._pages if s.get("_pe_kind") == "form")
-        form_no = report_no = 0
+        form_no = report_no = review_no = 0
         for state in self._pages:
             self.__dict__.update(state)
             w, _ = self._pagesize
@@ -652,6 +673,10 @@ class NumberedCanvas(Canvas):
                 form_no += 1
                 self.setFont(HEI.name, 9)
                 self.drawCentredString(w / 2, 8 * mm, f"第 {form_no} 页 共 {forms} 页")
+            elif kind == "review":
+                review_no += 1
+                self.setFont(HEI.name, 9)
+                self.drawCentredString(w / 2, 8 * mm, f"审核结果 第 {review_no} 页")
             elif kind == "report":
                 report_no += 1
                 self.setFont(FANG.name, PAGE_NO_SIZE)

@@ -5,9 +5,11 @@ Carried: unit (name and contact persons; the 填报日期 is cleared), template 
 上年决算数; rows printed ``——`` stay blank), the 项目支出 lines and 专项 sub-lines by name with their carried
 column, the 三级 indicator trees of 附件2 and of every
 附件3 project (一级/一级分值/二级/三级 name/分值 kept; 年度指标值, 实际完成值, 得分 and 偏差原因 cleared),
-the projects' names/主管部门/实施单位/分值, and the 自评报告 chapter titles.
+the projects' names/主管部门/实施单位/分值, the 自评报告 chapter titles and the 厉行节约保障措施 text (a standing
+policy, revised rather than rewritten each year).  The scoring rule keeps only the settings its kind uses
+(k for 扣分, 分档 for 分档): a k or bands left over from a rule tried and abandoned are not carried.
 Started blank: every 预算数/决算数/执行数 and stated rate or score, 实际在职人数, 楼堂馆所 rows (a different
-completion year each time), 厉行节约 text, 年度总体目标, report texts, notes.
+completion year each time), 年度总体目标, report texts, notes, 合理性说明 of warnings.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from app.domain.model import (
     ProjectLine,
     Report,
     ReportSection,
+    ScoringRule,
     SelfEval,
     Staff,
     SubLine,
@@ -31,11 +34,12 @@ from app.domain.model import (
 )
 from app.domain.packs import Pack, TableBlock
 from app.domain.paths import PathError, get_or_blank, set_value
+from app.domain.scoring import rule_for
 from app.domain.shape import ensure, materialize
 
 
 def next_year(prev: Packet, pack: Pack) -> Packet:
-    basic = Basic(staff=Staff(authorized=prev.basic.staff.authorized))
+    basic = Basic(staff=Staff(authorized=prev.basic.staff.authorized), austerity=prev.basic.austerity)
     basic.funds = {key: FundRow() for key in prev.basic.funds}
     basic.project_lines = [
         ProjectLine(name=line.name, kind=line.kind, lines=[SubLine(name=sub.name) for sub in line.lines])
@@ -60,7 +64,7 @@ def next_year(prev: Packet, pack: Pack) -> Packet:
         template_version=prev.template_version,
         catalogue=prev.catalogue,
         unit=Unit(name=prev.unit.name, preparer=prev.unit.preparer, phone=prev.unit.phone, head=prev.unit.head),
-        scoring_rule=copy.deepcopy(prev.scoring_rule),
+        scoring_rule=used_settings(prev.scoring_rule),
         basic=basic,
         self_eval=self_eval,
         projects=projects,
@@ -101,6 +105,16 @@ def _carry(prev: Packet, packet: Packet, row: str, to: str, source: str) -> None
     ensure(packet, f"{row}.{to}")
     with contextlib.suppress(PathError):  # a row next year's packet does not have
         set_value(packet, f"{row}.{to}", value)
+
+
+def used_settings(rule: ScoringRule) -> ScoringRule:
+    """The rule with only the settings its kind reads (its class's parameters)."""
+    params = {p.name for p in rule_for(rule).params}
+    return ScoringRule(
+        kind=rule.kind,
+        k=rule.k if "k" in params else None,
+        bands=copy.deepcopy(rule.bands) if "bands" in params else [],
+    )
 
 
 def cleared(indicators: list[Indicator]) -> list[Indicator]:

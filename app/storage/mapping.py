@@ -67,7 +67,7 @@ PARTS: tuple[str, ...] = (
     "report",
 )
 _HEADER_FIELDS = frozenset({"year", "template", "template_version", "catalogue", "notes", "extra", "unit",
-                            "scoring_rule"})
+                            "scoring_rule", "explanations"})
 _SUBPARTS = {
     "basic": {"project_lines": "project_lines", "buildings": "buildings"},
     "self_eval": {"targets": "targets", "indicators": "indicators"},
@@ -239,8 +239,11 @@ def ensure_unit(s: Session, unit: Unit) -> UnitRow:
 def new_packet_row(s: Session, packet: Packet, status: str) -> int:
     _check_type(packet.year, int, "year")
     unit = ensure_unit(s, _named_unit(packet))
-    if s.scalar(select(PacketRow.id).where(PacketRow.unit_id == unit.id, PacketRow.year == packet.year)):
-        raise StorageError(f"数据库中已有“{unit.name}”{packet.year}年度的数据包")
+    clash = s.execute(
+        select(PacketRow.id, PacketRow.deleted_at).where(PacketRow.unit_id == unit.id, PacketRow.year == packet.year)
+    ).first()
+    if clash is not None:
+        raise StorageError(_exists(unit.name, packet.year, clash.deleted_at))
     stamp = now_iso()
     row = PacketRow(unit_id=unit.id, year=packet.year, created_at=stamp, updated_at=stamp, status=status)
     s.add(row)
@@ -293,12 +296,19 @@ def _write_header(s: Session, pid: int, packet: Packet) -> None:
         values["extra_json"] = rawvalues.check_text(json.dumps(packet.extra, ensure_ascii=False), "extra")
     except (TypeError, ValueError):
         raise StorageError("extra：含有无法保存的值") from None
+    if not isinstance(packet.explanations, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in packet.explanations.items()
+    ):
+        raise StorageError("explanations：合理性说明应为文字")
+    values["explanations_json"] = json.dumps(packet.explanations, ensure_ascii=False)
     unit_row = ensure_unit(s, unit)
-    clash = s.scalar(
-        select(PacketRow.id).where(PacketRow.unit_id == unit_row.id, PacketRow.year == packet.year, PacketRow.id != pid)
-    )
-    if clash:
-        raise StorageError(f"数据库中已有“{unit.name}”{packet.year}年度的数据包")
+    clash = s.execute(
+        select(PacketRow.id, PacketRow.deleted_at).where(
+            PacketRow.unit_id == unit_row.id, PacketRow.year == packet.year, PacketRow.id != pid
+        )
+    ).first()
+    if clash is not None:
+        raise StorageError(_exists(unit.name, packet.year, clash.deleted_at))
     old_unit = s.scalar(select(PacketRow.unit_id).where(PacketRow.id == pid))
     s.execute(update(PacketRow).where(PacketRow.id == pid).values(unit_id=unit_row.id, **values))
     newest = s.scalar(select(PacketRow.year).where(PacketRow.unit_id == unit_row.id).order_by(PacketRow.year.desc()))
@@ -313,6 +323,11 @@ def _write_header(s: Session, pid: int, packet: Packet) -> None:
     ]
     if bands:
         s.execute(insert(BandRow), bands)
+
+
+def _exists(unit: str, year: int, deleted_at: str | None) -> str:
+    where = "回收站中" if deleted_at else "数据库中"
+    return f"{where}已有“{unit}”{year}年度的数据包"
 
 
 def drop_unit_if_unused(s: Session, unit_id: int) -> None:
@@ -426,6 +441,14 @@ assert set(_WRITERS) == set(PARTS)
 # --- reading ------------------------------------------------------------------------------------
 
 
+def _explanations(text: str) -> dict[str, str]:
+    try:
+        found = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
 def read_packet(s: Session, pid: int) -> Packet | None:
     found = s.execute(select(PacketRow, UnitRow.name).join(UnitRow).where(PacketRow.id == pid)).first()
     if found is None:
@@ -447,6 +470,7 @@ def read_packet(s: Session, pid: int) -> Packet | None:
         scoring_rule=ScoringRule(row.scoring_kind, rawvalues.decode(row.scoring_k, row.scoring_k_type), bands),
         notes=row.notes,
         extra=json.loads(row.extra_json),
+        explanations=_explanations(row.explanations_json),
     )
     # rowid order is the order the cells were written in: declared keys first, then any a package added
     entries = select(EntryRow).where(EntryRow.packet_id == pid).order_by(literal_column("entries.rowid"))

@@ -40,7 +40,7 @@ from app.domain.shape import declare, new_packet
 from app.resources import resource_path
 from app.storage import backups, mapping, migrations, probe, rawvalues
 from app.storage.carryover import next_year
-from app.storage.engine import WRITE_OPTION, make_engine
+from app.storage.engine import BUSY_TIMEOUT_MS, WRITE_OPTION, make_engine
 from app.storage.errors import (
     DatabaseCorrupt,
     DatabaseTooNew,
@@ -80,6 +80,7 @@ class PacketInfo:
     status: str  # 草稿 | 已审核 | 已打印
     template: str
     updated_at: dt.datetime
+    deleted_at: dt.datetime | None = None  # in the 回收站 since
 
 
 def open_database(
@@ -179,11 +180,28 @@ class Database:
         self.close()
 
     @contextlib.contextmanager
-    def _session(self, *, write: bool = False) -> Iterator[Session]:
-        """One transaction; any database failure becomes a :class:`StorageError` with a Chinese message."""
+    def _session(self, *, write: bool = False, wait_ms: int | None = None) -> Iterator[Session]:
+        """One transaction; any database failure becomes a :class:`StorageError` with a Chinese message.
+
+        ``wait_ms``: how long a write waits for a database another program holds locked (default: the
+        connection's busy timeout, 5 s).  The GUI's autosave waits briefly and retries later instead, so a
+        locked file never freezes the window.
+        """
         try:
-            with Session(self._writer if write else self._engine) as s, s.begin():
-                yield s
+            if wait_ms is None:
+                with Session(self._writer if write else self._engine) as s, s.begin():
+                    yield s
+                return
+            with (self._writer if write else self._engine).connect() as conn:
+                driver = conn.connection.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                driver.execute(f"PRAGMA busy_timeout = {max(0, int(wait_ms))}")
+                try:
+                    with Session(bind=conn) as s, s.begin():
+                        yield s
+                finally:
+                    with contextlib.suppress(sqlite3.Error):
+                        driver.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         except SQLAlchemyError as exc:
             raise StorageError(f"数据库操作失败（{_reason(exc)}），本次修改未保存") from None
         except UnicodeEncodeError:  # the last line of defence: a lone surrogate no check above caught
@@ -205,7 +223,9 @@ class Database:
         with self._session() as s:
             return s.scalar(select(PacketRow.id).limit(1)) is None
 
-    def list_packets(self) -> list[PacketInfo]:
+    def list_packets(self, *, trash: bool = False) -> list[PacketInfo]:
+        """The live packets (``trash=True``: those in the 回收站 instead), by unit name, newest year first."""
+        deleted = PacketRow.deleted_at.is_not(None) if trash else PacketRow.deleted_at.is_(None)
         with self._session() as s:
             rows = s.execute(
                 select(
@@ -215,20 +235,30 @@ class Database:
                     PacketRow.status,
                     PacketRow.template,
                     PacketRow.updated_at,
+                    PacketRow.deleted_at,
                 )
                 .join(UnitRow)
+                .where(deleted)
                 .order_by(UnitRow.name, PacketRow.year.desc())
             ).all()
-        return [PacketInfo(r.id, r.name, r.year, r.status, r.template, _when(r.updated_at)) for r in rows]
+        return [
+            PacketInfo(r.id, r.name, r.year, r.status, r.template, _when(r.updated_at),
+                       _when(r.deleted_at) if r.deleted_at else None)
+            for r in rows
+        ]
 
     def list_units(self) -> list[Unit]:
         with self._session() as s:
             rows = s.scalars(select(UnitRow).order_by(UnitRow.name)).all()
             return [Unit(name=u.name, preparer=u.preparer, phone=u.phone, head=u.head) for u in rows]
 
-    def find_packet(self, unit_name: str, year: int) -> int | None:
+    def find_packet(self, unit_name: str, year: int, *, trash: bool = False) -> int | None:
+        """The live packet of this unit and year (``trash=True``: the one in the 回收站)."""
+        deleted = PacketRow.deleted_at.is_not(None) if trash else PacketRow.deleted_at.is_(None)
         with self._session() as s:
-            return s.scalar(select(PacketRow.id).join(UnitRow).where(UnitRow.name == unit_name, PacketRow.year == year))
+            return s.scalar(
+                select(PacketRow.id).join(UnitRow).where(UnitRow.name == unit_name, PacketRow.year == year, deleted)
+            )
 
     def load_packet(self, packet_id: int, *, track: bool = True) -> Packet:
         """The whole packet; :class:`PacketUnreadable` (naming it) when a stored row cannot be made sense of.
@@ -322,7 +352,92 @@ class Database:
             stamp = self._touch(s, packet_id, guard=False, status=status)  # a status names no row: always fine
         self._saw(packet_id, stamp)
 
+    # --- 回收站 and renaming ------------------------------------------------------------------------
+
+    def trash_packet(self, packet_id: int) -> None:
+        """删除: move a packet to the 回收站 (kept, with everything typed, until the 回收站 is emptied)."""
+        with self._session(write=True) as s:
+            done = s.execute(
+                update(PacketRow)
+                .where(PacketRow.id == packet_id, PacketRow.deleted_at.is_(None))
+                .values(deleted_at=mapping.now_iso())
+                .execution_options(synchronize_session=False)
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                raise StorageError(f"数据包（编号{packet_id}）不存在或已在回收站中")
+
+    def restore_packet(self, packet_id: int) -> None:
+        """Put a packet back from the 回收站."""
+        with self._session(write=True) as s:
+            done = s.execute(
+                update(PacketRow)
+                .where(PacketRow.id == packet_id, PacketRow.deleted_at.is_not(None))
+                .values(deleted_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                raise StorageError(f"回收站中没有这个数据包（编号{packet_id}）")
+
+    def empty_trash(self) -> int:
+        """清空回收站: delete for good every packet in it; returns how many."""
+        gone = [info.id for info in self.list_packets(trash=True)]
+        for pid in gone:
+            self.delete_packet(pid)
+        return len(gone)
+
+    def rename_unit(self, old: str, new: str) -> None:
+        """A unit's name on all its packets (years); refused when the new name has a packet of the same year."""
+        new = new.strip()
+        if not new:
+            raise StorageError("单位名称不能为空")
+        with self._session(write=True) as s:
+            source = mapping.find_unit(s, old)
+            if source is None:
+                raise StorageError(f"没有名为“{old}”的单位")
+            if new == old:
+                return
+            target = mapping.find_unit(s, new)
+            if target is None:
+                source.name = new
+                return
+            years = set(s.scalars(select(PacketRow.year).where(PacketRow.unit_id == source.id)))
+            clash = sorted(years & set(s.scalars(select(PacketRow.year).where(PacketRow.unit_id == target.id))))
+            if clash:
+                listed = "、".join(str(y) for y in clash)
+                raise StorageError(f"已有名为“{new}”的单位，且它也有{listed}年度的数据包（含回收站）；未改名")
+            s.execute(update(PacketRow).where(PacketRow.unit_id == source.id).values(unit_id=target.id))
+            s.execute(delete(UnitRow).where(UnitRow.id == source.id))
+
+    def remember_indicators(self, packet: Packet) -> None:
+        """Put the packet's named 三级 indicators into the 指标库."""
+        with self._session(write=True) as s:
+            _remember_indicators(s, packet)
+
+    def raw_rows(self, packet_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every stored row of one packet, table by table, as stored (for a packet that can no longer be
+        read as a packet: what the clerk typed can still be exported and sent for help)."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        with self._raw() as conn:
+            conn.row_factory = sqlite3.Row
+            try:
+                out["packets"] = [dict(r) for r in conn.execute("SELECT * FROM packets WHERE id = ?", (packet_id,))]
+                for table in ("entries", "scoring_bands", "project_lines", "buildings", "targets", "indicators",
+                              "projects", "report_sections"):  # fmt: skip
+                    rows = conn.execute(f"SELECT * FROM {table} WHERE packet_id = ?", (packet_id,))
+                    out[table] = [dict(r) for r in rows]
+                for table, parent, key in (("sub_lines", "project_lines", "line_id"),
+                                           ("project_funds", "projects", "project_id")):  # fmt: skip
+                    rows = conn.execute(
+                        f"SELECT * FROM {table} WHERE {key} IN (SELECT id FROM {parent} WHERE packet_id = ?)",
+                        (packet_id,),
+                    )
+                    out[table] = [dict(r) for r in rows]
+            finally:
+                conn.row_factory = None
+        return out
+
     def delete_packet(self, packet_id: int) -> None:
+        """Delete a packet for good (the 回收站 is :meth:`trash_packet`)."""
         with self._session(write=True) as s:
             unit_id = s.scalar(select(PacketRow.unit_id).where(PacketRow.id == packet_id))
             if unit_id is None:
@@ -332,18 +447,18 @@ class Database:
 
     # --- edits: the autosave ----------------------------------------------------------------------
 
-    def apply(self, packet_id: int, edit: Edit) -> None:
+    def apply(self, packet_id: int, edit: Edit, *, wait_ms: int | None = None) -> None:
         """Store one edit; committed (durably) before this returns."""
-        self.apply_many(packet_id, [edit])
+        self.apply_many(packet_id, [edit], wait_ms=wait_ms)
 
-    def apply_many(self, packet_id: int, edits: Sequence[Edit]) -> None:
+    def apply_many(self, packet_id: int, edits: Sequence[Edit], *, wait_ms: int | None = None) -> None:
         """Store several edits (a pasted block) in one transaction: all or none.
 
         Edits address rows by position (``self_eval.indicators[3].score``), as the GUI shows them.  Positions are
         only meaningful in the packet as this object last loaded or wrote it: when another window or program has
         changed the packet since, the edit is refused with :class:`PacketChanged` instead of landing on whatever
-        row now sits at that position."""
-        with self._session(write=True) as s:
+        row now sits at that position.  ``wait_ms``: see ``_session``."""
+        with self._session(write=True, wait_ms=wait_ms) as s:
             stamp = self._touch(s, packet_id, guard=True)
             slow: list[Edit] = []
             for edit in edits:

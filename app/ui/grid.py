@@ -8,17 +8,39 @@ that is needed (no rebuild); the grid is rebuilt only when the shape of the form
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QGuiApplication, QKeySequence, QPaintEvent, QTextCursor
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QGuiApplication,
+    QInputMethodEvent,
+    QKeyEvent,
+    QKeySequence,
+    QPaintEvent,
+    QResizeEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
+    QApplication,
     QHeaderView,
+    QMainWindow,
     QPlainTextEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -63,6 +85,17 @@ class Cell:
     #: an indicator's 得分: the computed key of its suggested score (national guidance), shown beside it
     suggest: str = ""
     group: bool = False  # a merged 一级/二级 label standing for several rows
+
+    @property
+    def is_group(self) -> bool:
+        """A cell standing for several fields (a merged 一级/二级 label): edited on purpose only (F2,
+        double-click), never by a stray keystroke or a Tab that lands on it."""
+        return self.group or self.edit is not None
+
+    @property
+    def is_stop(self) -> bool:
+        """Where Tab/Shift+Tab/Enter stop: an input cell that one keystroke may overwrite."""
+        return self.role is Role.INPUT and not self.is_group
 
 
 #: computed figures without a stated twin in the packet
@@ -142,6 +175,10 @@ class Grid:
             return None
         return origin[0], origin[1], self.origins[origin]
 
+    def stops(self) -> list[tuple[int, int]]:
+        """The input cells in reading order (row by row, left to right): where Tab, Shift+Tab and Enter go."""
+        return sorted(pos for pos, cell in self.origins.items() if cell.is_stop)
+
     def position_of(self, path: str) -> tuple[int, int] | None:
         for pos, cell in self.origins.items():
             if cell.path == path or path in cell.issue_paths:
@@ -154,6 +191,7 @@ COMPUTED_BG = QColor("#e4ecf5")
 HEADER_BG = QColor("#eeeeee")
 ERROR_BG = QColor("#f8c9c9")
 WARNING_BG = QColor("#fbe9b7")
+UNSAVED_BG = QColor("#ffb870")  # typed, but the database has refused it so far: never silently lost
 COMPUTED_FG = QColor("#1d3f6e")
 
 
@@ -254,6 +292,14 @@ class GridModel(QAbstractTableModel):
                     found.append(issue)
         return found
 
+    def unsaved(self, cell: Cell) -> str:
+        """Why this cell's edit is not in the database yet ("" when it is)."""
+        marks = self.session.marks
+        for path in (cell.path, *cell.issue_paths):
+            if path in marks:
+                return marks[path]
+        return ""
+
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         cell = self.cell(index)
         if cell is None:
@@ -263,6 +309,8 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole:
             return self.raw_text(cell)
         if role == Qt.ItemDataRole.BackgroundRole:
+            if self.session.marks and cell.role is Role.INPUT and self.unsaved(cell):
+                return QBrush(UNSAVED_BG, Qt.BrushStyle.Dense3Pattern)
             if cell.role in (Role.INPUT, Role.COMPUTED):
                 issues = self.issues(cell) if cell.role is Role.INPUT or cell.path else []
                 if any(i.is_error for i in issues):
@@ -279,6 +327,9 @@ class GridModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             issues = self.issues(cell)
             tips = [f"【{i.severity.label}】{i.message}" for i in issues]
+            why = self.unsaved(cell) if cell.role is Role.INPUT else ""
+            if why:
+                tips.insert(0, f"【未保存】{why}")
             if cell.role is Role.COMPUTED:
                 stated = self.stated_raw(cell)
                 note = f"；原填报值“{stated}”（按Delete清除，以计算值为准）" if stated else ""
@@ -312,8 +363,9 @@ class GridModel(QAbstractTableModel):
         """The edits typing ``text`` into ``cell`` makes (stored as typed; a blank cell is None)."""
         if cell.edit is not None:
             return cell.edit(text)
-        new: str | None = text if text.strip() else None
         old = get_or_blank(self.session.packet, cell.path)
+        # a cleared text field stays text ("", as the model declares it); a cleared figure is None
+        new: str | None = text if text.strip() else ("" if cell.kind is Kind.TEXT and isinstance(old, str) else None)
         if old == new or (old is not None and new is not None and str(old) == new):
             return []
         return [set_cell(self.session.packet, cell.path, new)]
@@ -328,7 +380,12 @@ class GridModel(QAbstractTableModel):
 
 class ParagraphDelegate(QStyledItemDelegate):
     """Paragraph cells (年度总体目标, 厉行节约保障措施) edit in a multi-line box: Enter starts a new line,
-    leaving the cell (Tab, a click elsewhere) commits it."""
+    leaving the cell (Tab, a click elsewhere) commits it.
+
+    Tab, Shift+Tab and Enter in any editor are handled here rather than by Qt's defaults: the view is told
+    where to go (:attr:`FormView.pending_move`), then the editor is committed and closed, and the view moves
+    to the next *input* cell of its grid — never onto a label, a computed figure or a merged group label.
+    """
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         model = index.model()
@@ -349,14 +406,56 @@ class ParagraphDelegate(QStyledItemDelegate):
             return
         super().setModelData(editor, model, index)
 
+    def eventFilter(self, editor: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(editor, QWidget) and isinstance(event, QKeyEvent):
+            move = _MOVES.get(Qt.Key(event.key()))
+            ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            if move == "down" and isinstance(editor, QPlainTextEdit) and not ctrl:
+                move = None  # Enter in a paragraph is a new line; Ctrl+Enter ends the edit
+            if move is not None and not (ctrl and move != "down"):
+                viewport = editor.parent()
+                view = viewport.parent() if viewport is not None else None
+                if isinstance(view, FormView):
+                    view.pending_move = move
+                emit(self.commitData, editor)
+                emit(self.closeEditor, editor, QAbstractItemDelegate.EndEditHint.NoHint)
+                return True
+        return super().eventFilter(editor, event)
+
+
+_MOVES: dict[Qt.Key, str] = {
+    Qt.Key.Key_Tab: "next",
+    Qt.Key.Key_Backtab: "previous",
+    Qt.Key.Key_Return: "down",
+    Qt.Key.Key_Enter: "down",
+}
+
 
 class FormView(QTableView):
     """A table view that behaves like a spreadsheet: type to edit, Enter moves down, Tab moves right,
-    Ctrl+V pastes a tab-separated block copied from Excel/WPS, Delete clears."""
+    Ctrl+V pastes a tab-separated block copied from Excel/WPS, Delete clears.
+
+    Keyboard entry never loses a keystroke: Tab/Shift+Tab/Enter move only between the input cells of this
+    grid (reading order, wrapping round), typing on a label or a computed figure beeps and says why in the
+    status bar, a merged 一级/二级 label is edited only with F2 or a double-click, and a rebuild of the grid
+    caused by the edit being committed waits until the editor is closed.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.painted_at = 0.0
+        #: where to go once the open editor is closed ("next", "previous", "down"), set by the delegate
+        self.pending_move: str | None = None
+        #: a rebuild asked for while an editor was being committed; run when the editor has closed
+        self.pending_rebuild: Callable[[], None] | None = None
+        #: asked before an editor opens (the packet's 已审核/已打印 state, a read-only packet); False refuses
+        self.may_edit: Callable[[], bool] = lambda: True
+        self.last_hint = ""
+        self._committing = False
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(150)
+        self._refit.timeout.connect(self._refit_rows)
         self.setItemDelegate(ParagraphDelegate(self))
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
@@ -368,8 +467,9 @@ class FormView(QTableView):
         )
         self.setSelectionMode(QAbstractItemView.SelectionMode.ContiguousSelection)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setStretchLastSection(False)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setStyleSheet(
             "QTableView { gridline-color: #9a9a9a; selection-background-color: #cfe3ff; selection-color: black; }"
         )
@@ -397,14 +497,68 @@ class FormView(QTableView):
         for (r, c), cell in grid.origins.items():
             if cell.row_span > 1 or cell.col_span > 1:
                 self.setSpan(r, c, cell.row_span, cell.col_span)
-        for c, w in enumerate(grid.widths):
+        self.fit_columns()
+        self.fit_rows(range(grid.rows))
+
+    # --- sizes -----------------------------------------------------------------------------------
+
+    def fit_columns(self) -> None:
+        """The grid's widths, scaled to the room there is: text columns take the slack of a wide window
+        (numbers keep their width), and every column shrinks a little before the grid scrolls sideways."""
+        model = self.model()
+        if not isinstance(model, GridModel):
+            return
+        widths = list(model.grid.widths)
+        room = self.viewport().width() - 2
+        total = sum(widths)
+        if room <= 0 or not total:
+            return
+        if room < total:
+            scale = max(0.8, room / total)
+            sized = [int(w * scale) for w in widths]
+        else:
+            text = _text_columns(model.grid)
+            growing = sum(widths[c] for c in text) or total
+            slack = room - total
+            sized = [w + (int(slack * w / growing) if (c in text or not text) else 0) for c, w in enumerate(widths)]
+            # a text column never becomes wider than it is useful to read (≈45 characters)
+            cap = self.fontMetrics().horizontalAdvance("汉") * 45
+            sized = [min(s, max(w, cap)) for s, w in zip(sized, widths, strict=True)]
+        for c, w in enumerate(sized):
             self.setColumnWidth(c, w)
-        # Rows grow with wrapped text (long indicator names), up to a few lines; tall rows hold paragraphs.
+
+    def fit_rows(self, rows: Iterable[int]) -> None:
+        """Rows grow with wrapped text (long indicator names), up to a few lines; tall rows hold paragraphs."""
+        model = self.model()
+        if not isinstance(model, GridModel):
+            return
         line = self.fontMetrics().height()
-        self.resizeRowsToContents()
-        for r in range(grid.rows):
-            lines = 4 if r in grid.tall_rows else 1
-            self.setRowHeight(r, max(line * lines + 10, min(self.rowHeight(r) + 4, line * 6)))
+        for r in rows:
+            if r >= model.grid.rows:
+                continue
+            before = self.rowHeight(r)
+            self.resizeRowToContents(r)
+            lines = 4 if r in model.grid.tall_rows else 1
+            height = max(line * lines + 10, min(self.rowHeight(r) + 4, line * 6))
+            if height != self.rowHeight(r) or height != before:
+                self.setRowHeight(r, height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit_columns()
+            self._refit.start()  # wrapped text needs other heights at the new widths (once, after the drag)
+
+    def _refit_rows(self) -> None:
+        model = self.model()
+        if not isinstance(model, GridModel):
+            return
+        current = self.currentIndex()
+        top = self.visualRect(current).top() if current.isValid() else None
+        self.fit_rows(range(model.grid.rows))
+        if top is not None:  # the cell being worked on stays where the clerk sees it
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + self.visualRect(current).top() - top)
 
     # --- navigation ------------------------------------------------------------------------------
 
@@ -414,22 +568,130 @@ class FormView(QTableView):
         self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         self.setFocus()
 
-    def _move_down(self) -> None:
+    def _origin(self) -> tuple[int, int] | None:
         current = self.currentIndex()
         if not current.isValid():
-            return
-        model = self.grid_model()
-        hit = model.grid.cell_at(current.row(), current.column())
-        below = current.row() + (hit[2].row_span if hit else 1)
-        if below < model.grid.rows:
-            self.setCurrentIndex(model.index(below, current.column()))
+            return None
+        hit = self.grid_model().grid.cell_at(current.row(), current.column())
+        return (hit[0], hit[1]) if hit else (current.row(), current.column())
+
+    def next_stop(self, forward: bool = True) -> tuple[int, int] | None:
+        """The next (previous) input cell in reading order, wrapping round the grid."""
+        stops = self.grid_model().grid.stops()
+        if not stops:
+            return None
+        here = self._origin() or (-1, -1)
+        if forward:
+            return next((p for p in stops if p > here), stops[0])
+        return next((p for p in reversed(stops) if p < here), stops[-1])
+
+    def stop_below(self) -> tuple[int, int] | None:
+        """Enter: the next input cell down the same column, else the next one in reading order."""
+        here = self._origin()
+        if here is None:
+            return None
+        grid = self.grid_model().grid
+        col = self.currentIndex().column()
+        hit = grid.cell_at(*here)
+        row = here[0] + (hit[2].row_span if hit else 1)
+        while row < grid.rows:
+            below = grid.cell_at(row, col)
+            if below is None:
+                break
+            if below[2].is_stop:
+                return below[0], below[1]
+            row = below[0] + below[2].row_span
+        return self.next_stop()
+
+    def step(self, how: str) -> None:
+        target = self.stop_below() if how == "down" else self.next_stop(how == "next")
+        if target is not None:
+            index = self.model().index(*target)
+            self.setCurrentIndex(index)
+            self.scrollTo(index)
+
+    def moveCursor(self, cursorAction: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
+        # Tab / Shift+Tab outside an editor (Qt asks for MoveNext/MovePrevious): input cells only, wrapping
+        if cursorAction in (QAbstractItemView.CursorAction.MoveNext, QAbstractItemView.CursorAction.MovePrevious):
+            target = self.next_stop(cursorAction == QAbstractItemView.CursorAction.MoveNext)
+            return self.model().index(*target) if target else self.currentIndex()
+        return super().moveCursor(cursorAction, modifiers)
+
+    def edit(self, index: Index, trigger: Any = None, event: QEvent | None = None) -> bool:  # type: ignore[override]
+        if trigger is None:  # the public slot edit(index): Qt calls back here with AllEditTriggers
+            super().edit(index)
+            return self.state() == QAbstractItemView.State.EditingState
+        model = self.model()
+        if not isinstance(model, GridModel) or not index.isValid():
+            return bool(super().edit(index, trigger, event))  # type: ignore[arg-type]
+        hit = model.grid.cell_at(index.row(), index.column())
+        cell = hit[2] if hit else None
+        typed = trigger == QAbstractItemView.EditTrigger.AnyKeyPressed
+        if cell is None or trigger == QAbstractItemView.EditTrigger.CurrentChanged:
+            return False
+        if cell.role is not Role.INPUT or (typed and cell.is_group):
+            if typed and _types_text(event):
+                self.refuse(cell)
+            return False
+        if self.state() != QAbstractItemView.State.EditingState and not self.may_edit():
+            return False
+        return bool(super().edit(index, trigger, event))  # type: ignore[arg-type]
+
+    def refuse(self, cell: Cell) -> None:
+        """A keystroke that cannot go into this cell: beep and say why (nothing is typed anywhere)."""
+        if cell.is_group:
+            text = "这是合并的指标名称，一处修改会改动整组：要修改请按F2或双击；Tab键可到下一个可填写的单元格"
+        elif cell.role is Role.COMPUTED:
+            text = "这一格由程序自动计算，不能填写；按Tab键到下一个可填写的单元格"
+        else:
+            text = "这一格是表格的标题或说明，不能填写；按Tab键到下一个可填写的单元格"
+        self.hint(text)
+        QApplication.beep()
+
+    def hint(self, text: str) -> None:
+        self.last_hint = text
+        window = self.window()
+        if isinstance(window, QMainWindow):
+            window.statusBar().showMessage(text, 6000)
+
+    def keyboardSearch(self, search: str) -> None:
+        """Qt would jump to a cell starting with the typed letter: in a form that loses the keystroke."""
+
+    def commitData(self, editor: QWidget) -> None:
+        self._committing = True
+        try:
+            super().commitData(editor)
+        finally:
+            self._committing = False
+
+    def defer_rebuild(self, rebuild: Callable[[], None]) -> bool:
+        """Hold a rebuild while an editor is open or being committed (True): the editor survives, and the
+        rebuild runs as soon as it has closed."""
+        if self._committing or self.state() == QAbstractItemView.State.EditingState:
+            self.pending_rebuild = rebuild
+            return True
+        return False
 
     def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
-        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache:  # Enter: commit and move down (Excel)
-            super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-            self._move_down()
-            return
-        super().closeEditor(editor, hint)
+        move, self.pending_move = self.pending_move, None
+        if hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache and move is None:
+            move = "down"  # Enter in an editor Qt handled itself
+        elif hint == QAbstractItemDelegate.EndEditHint.EditNextItem:
+            move = "next"
+        elif hint == QAbstractItemDelegate.EndEditHint.EditPreviousItem:
+            move = "previous"
+        origin = self._origin()
+        super().closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+        rebuild, self.pending_rebuild = self.pending_rebuild, None
+        if rebuild is not None:
+            rebuild()
+            if origin is not None and origin[0] < self.grid_model().grid.rows:
+                self.setCurrentIndex(self.model().index(*origin))
+        elif origin is not None:
+            self.fit_rows([origin[0]])  # the row grows with what was typed
+        if move is not None:
+            self.step(move)
+        self.setFocus()
 
     def keyPressEvent(self, event: Any) -> None:
         if event.matches(QKeySequence.StandardKey.Paste):
@@ -438,9 +700,13 @@ class FormView(QTableView):
         if event.matches(QKeySequence.StandardKey.Copy):
             QGuiApplication.clipboard().setText(self.copy_text())
             return
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and ctrl:
+            event.ignore()  # Ctrl+Tab: the next 附件 (the tab widget above handles it)
+            return
         if self.state() != QAbstractItemView.State.EditingState:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                self._move_down()
+                self.step("down")
                 return
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
                 self.clear_selection_cells()
@@ -518,6 +784,24 @@ class FormView(QTableView):
             if r in grid.owners:
                 return grid.owners[r]
         return None
+
+
+def _types_text(event: QEvent | None) -> bool:
+    """A keystroke or an input-method commit (拼音 typed through ibus/fcitx) that would put text somewhere."""
+    if isinstance(event, QKeyEvent):
+        return bool(event.text().strip())
+    if isinstance(event, QInputMethodEvent):
+        return bool(event.commitString().strip())
+    return False
+
+
+def _text_columns(grid: Grid) -> set[int]:
+    """Columns holding typed text in single-column cells (indicator names, 偏差原因): they take the slack."""
+    count: dict[int, int] = {}
+    for (_r, c), cell in grid.origins.items():
+        if cell.role is Role.INPUT and cell.kind is Kind.TEXT and cell.col_span == 1:
+            count[c] = count.get(c, 0) + 1
+    return {c for c, n in count.items() if n >= 3}  # a list of them (indicators), not a pair of footer fields
 
 
 def field_edit(session: Session, paths: list[str], value: Any) -> list[Edit]:

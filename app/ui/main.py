@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
@@ -127,6 +127,12 @@ def run_gui(argv: list[str]) -> int:
     args = _parse(argv)
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        from app.ui.display import display_problem
+
+        problem = display_problem()
+        if problem is not None:  # Qt would abort in English
+            sys.stderr.write(problem + "\n")
+            return 1
         app = QApplication([sys.argv[0] if sys.argv else "perfeval"])
     app.setApplicationName("PerfEval Desk")
     load_font(app)
@@ -136,9 +142,15 @@ def run_gui(argv: list[str]) -> int:
     from app.storage.location import default_db_path
 
     path = Path(args.db).expanduser() if args.db else default_db_path()
-    snapshot = read_snapshot(path)
+    from app.ui.instance import claim_database
+
+    # one editing window per database: a second start brings the first forward (or opens read-only)
+    lock, readonly = claim_database(path)
+    if lock is None and not readonly:
+        return 0  # the window already editing this database came forward
+    snapshot = read_snapshot(path) if not readonly else None
     if snapshot is not None:
-        return _run_from_snapshot(app, path, snapshot, args.quit_after, trace)
+        return _run_from_snapshot(app, path, snapshot, args.quit_after, trace, lock)
     db = open_db_with_dialogs(path)
     if db is None:
         return 1
@@ -147,13 +159,12 @@ def run_gui(argv: list[str]) -> int:
 
     window: MainWindow | None = None
     try:
-        db.import_sample_if_empty()
         packets = db.list_packets()
-        if not packets:
-            QMessageBox.critical(None, "没有可打开的材料", "数据库中没有任何单位的材料。")
-            return 1
-        latest = max(packets, key=lambda info: info.updated_at)  # where the clerk left off
-        window = MainWindow(db, latest.id)
+        # where the clerk left off; none yet: the 示例, read-only (never imported as the clerk's own data)
+        latest = max(packets, key=lambda info: info.updated_at).id if packets else None
+        window = MainWindow(db, latest, readonly=readonly)
+        if lock is not None:
+            lock.on_raise = window.bring_forward
         window.show()
         app.processEvents()
         trace.mark("painted")
@@ -165,13 +176,15 @@ def run_gui(argv: list[str]) -> int:
 
 
 def _run_from_snapshot(
-    app: QApplication, path: Path, snapshot: Snapshot, quit_after: int | None, trace: StartTrace
+    app: QApplication, path: Path, snapshot: Snapshot, quit_after: int | None, trace: StartTrace, lock: Any
 ) -> int:
     """The window from the start snapshot first, the database right after the first paint (app.ui.startup)."""
     from app.ui.main_window import MainWindow
 
     db = DeferredDatabase(path, snapshot, lambda: open_db_with_dialogs(path))
     window = MainWindow(db, snapshot.packet_id)  # type: ignore[arg-type]  # stands in for Database
+    if lock is not None:
+        lock.on_raise = window.bring_forward
 
     def open_database_now() -> None:
         if db.real is not None or db.failed:
@@ -226,7 +239,7 @@ def _close_and_remember(db: Database | None, path: Path, window: QWidget | None)
     session = getattr(window, "session", None)
     shown = None
     try:
-        if session is not None:
+        if session is not None and session.packet_id >= 0:  # not the bundled 示例 (never in the database)
             shown = (session.packet_id, db.load_packet(session.packet_id), db.list_packets())
     except Exception:
         shown = None

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -40,6 +41,16 @@ _OTHER_FIGURES = (
     ("总分", "self_eval.total_score", "自评总分{}分"),
 )
 # Same wording as the checker's cross-table rule: 基本支出为123.45万元
+_EDIT_KEYS = frozenset({Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Return, Qt.Key.Key_Enter})
+
+
+def _changes_text(event: QKeyEvent) -> bool:
+    """A keystroke that types or deletes (not an arrow, not a shortcut such as Ctrl+C)."""
+    if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        return event.key() in (Qt.Key.Key_V, Qt.Key.Key_X)
+    return bool(event.text()) or event.key() in _EDIT_KEYS
+
+
 _QUOTED = re.compile(r"(基本支出|项目支出)((?:为|共计|合计|共|总计)?\s*)([0-9][0-9,]*(?:\.[0-9]+)?)(\s*万元)")
 
 
@@ -52,8 +63,10 @@ class ReportTab(QWidget):
         self.sections = QListWidget()
         self.sections.setMaximumWidth(260)
         add = QPushButton("添加章节")
+        add.setToolTip("在当前章节后添加一章（标题按自评报告的标准章节依次给出）")
         add.clicked.connect(self.add_section)
         remove = QPushButton("删除章节")
+        remove.setToolTip("删除当前章节（有内容时会先确认；可用Ctrl+Z撤销）")
         remove.clicked.connect(self.remove_section)
         left = QVBoxLayout()
         left.addWidget(QLabel(fill("{year}年度自评报告章节", {"year": session.packet.year})))
@@ -80,6 +93,7 @@ class ReportTab(QWidget):
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             insert = QPushButton("插入")
+            insert.setToolTip(f"在光标处插入{name}")
             insert.clicked.connect(lambda _=False, k=key: self.insert_figure(k))
             grid.addWidget(QLabel(name), r, 0)
             grid.addWidget(value, r, 1)
@@ -88,6 +102,7 @@ class ReportTab(QWidget):
         self.mismatches = QLabel()
         self.mismatches.setWordWrap(True)
         self.sync = QPushButton("用表格数字更新报告中的金额")
+        self.sync.setToolTip("把报告中引用的基本支出、项目支出金额改为附件2中的数字")
         self.sync.clicked.connect(self.sync_figures)
         right = QVBoxLayout()
         right.addWidget(figures)
@@ -110,6 +125,9 @@ class ReportTab(QWidget):
         self.pending.timeout.connect(self.commit_text)
         self.text.textChanged.connect(self.pending.start)
         self.title.editingFinished.connect(self.commit_title)
+        # A reviewed (已审核/已打印) or read-only packet: asked before the first keystroke, not after typing.
+        self.text.installEventFilter(self)
+        self.title.installEventFilter(self)
         self.sections.currentRowChanged.connect(self.show_section)
         session.changed.connect(self.on_changed)
         self.fill_list()
@@ -156,13 +174,23 @@ class ReportTab(QWidget):
         if 0 <= row < len(secs) and secs[row].text != self.text.toPlainText():
             self._commit_own([set_cell(self.session.packet, f"report.sections[{row}].text", self.text.toPlainText())])
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched in (self.text, self.title) and (
+            (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and _changes_text(event))
+            or event.type() == QEvent.Type.InputMethod
+        ):
+            return not self.session.may_change()  # True swallows the keystroke: nothing typed is lost later
+        return super().eventFilter(watched, event)
+
     def _commit_own(self, edits: list[Edit]) -> None:
         """Commit what the editor holds without reloading the editor (the cursor stays where it is)."""
         self._own = True
         try:
-            self.session.commit(edits)
+            done = self.session.commit(edits)
         finally:
             self._own = False
+        if not done:
+            self.load_section(self._shown)  # refused: the editor shows what the packet holds
 
     def commit_title(self) -> None:
         row = self.current
@@ -184,6 +212,13 @@ class ReportTab(QWidget):
 
     def remove_section(self) -> None:
         if 0 <= self.current < len(self.session.packet.report.sections):
+            self.commit_text()
+            section = self.session.packet.report.sections[self.current]
+            if section.text.strip():
+                from app.ui.tabs import confirm_removal
+
+                if not confirm_removal(self, section, "这一章"):
+                    return
             self.pending.stop()
             self.session.commit([remove_item(self.session.packet, "report.sections", self.current)])
 

@@ -174,10 +174,10 @@ class DeferredDatabase:
             return self.snapshot.packet
         return self.attach().load_packet(packet_id)
 
-    def list_packets(self) -> list[Any]:
-        if self.real is None:
+    def list_packets(self, **kwargs: Any) -> list[Any]:
+        if self.real is None and not kwargs:
             return list(self.snapshot.packets)
-        return self.real.list_packets()
+        return self.attach().list_packets(**kwargs)
 
     def close(self) -> None:
         if self.real is not None:

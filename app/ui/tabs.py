@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMenu,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -22,9 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.edits import Edit, insert_item, remove_item, set_cell
-from app.domain.model import Band, Indicator, ScoringRule
-from app.domain.numbers import format_score
+from app.domain.edits import Edit, SetCell, insert_item, remove_item, set_cell
+from app.domain.model import Band, Indicator, Project, ScoringRule
+from app.domain.numbers import Kind, format_score
 from app.domain.packs import Attachment, IndicatorBlock, ListBlock, TableBlock, fill
 from app.domain.paths import get_or_blank
 from app.domain.plan import resolve
@@ -33,6 +34,45 @@ from app.domain.shape import new_item
 from app.ui.grid import FormView, Grid, GridModel, label
 from app.ui.session import Session, list_edit_index
 from app.ui.sheet_grid import build_grid
+
+BUTTON_TIPS = {
+    "添加项目支出行": "在附件1的项目支出下增加一行（业务工作经费、运行维护经费或专项资金）",
+    "添加专项明细": "在选中的专项资金行下增加一个专项明细",
+    "添加楼堂馆所": "增加一行楼堂馆所控制情况",
+    "删除所选行": "删除当前单元格所在的行（有内容时会先确认；可用Ctrl+Z撤销）",
+    "添加目标": "在当前目标下方增加一行年度总体目标",
+}
+
+
+def filled(item: object) -> bool:
+    """Whether a row holds anything typed (a blank new row is removed without asking)."""
+    if isinstance(item, str):
+        return bool(item.strip())
+    if isinstance(item, list):
+        return any(filled(x) for x in item)
+    if isinstance(item, dict):
+        return any(filled(x) for x in item.values())
+    if hasattr(item, "__dataclass_fields__"):
+        return any(filled(getattr(item, f)) for f in item.__dataclass_fields__ if f not in ("kind", "level1", "level2"))
+    return item is not None
+
+
+def confirm_removal(parent: QWidget, item: object, what: str = "这一行") -> bool:
+    """删除 asks first when the row holds anything typed (undo brings it back, but a clerk should know)."""
+    if not filled(item):
+        return True
+    name = getattr(item, "name", "") or getattr(item, "expected", "")
+    subs = getattr(item, "lines", None)
+    more = f"，连同其下{len(subs)}个专项明细" if subs else ""
+    if isinstance(item, Project):
+        inds = len(item.indicators)
+        more = f"，连同它的资金、目标和{inds}个绩效指标" if inds else "，连同它的资金和目标"
+    label = f"“{name[:30]}”" if name else what
+    answer = QMessageBox.question(
+        parent, "删除", f"删除{label}{more}吗？\n（删除后可以用Ctrl+Z撤销）",
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+    )  # fmt: skip
+    return answer == QMessageBox.StandardButton.Yes
 
 
 class FormTab(QWidget):
@@ -50,9 +90,16 @@ class FormTab(QWidget):
         layout.addWidget(self.view, 1)
         self.rebuild()
         session.changed.connect(self.on_changed)
+        session.saved.connect(self.on_saved)
+        self.view.may_edit = lambda: session.may_change()
 
-    def button(self, text: str, action: Callable[[], None]) -> QPushButton:
+    def on_saved(self, _ok: int, _text: str) -> None:
+        if self.session.marks_changed:
+            self.model().refresh_paths(self.session.marks_changed)  # cells marked or unmarked 未保存
+
+    def button(self, text: str, action: Callable[[], None], tip: str = "") -> QPushButton:
         b = QPushButton(text)
+        b.setToolTip(tip or BUTTON_TIPS.get(text, text))
         b.clicked.connect(action)
         self.buttons.addWidget(b)
         return b
@@ -61,6 +108,8 @@ class FormTab(QWidget):
         return self.view.grid_model()
 
     def rebuild(self) -> None:
+        if self.view.defer_rebuild(self.rebuild):
+            return  # an editor is open or being committed: it closes first, then the grid is rebuilt
         current = self.view.currentIndex()
         pos = (current.row(), current.column()) if current.isValid() else None
         self.view.show_grid(GridModel(self.session, self.build(self.session)))
@@ -75,7 +124,14 @@ class FormTab(QWidget):
                 if target is not None:
                     self.select_owner(target)
         else:
-            self.model().refresh_paths(self.session.changed_paths)
+            model = self.model()
+            model.refresh_paths(self.session.changed_paths)
+            # rows grow with wrapped text however it came (typed, pasted, undone)
+            typed = {e.path for e in edits if isinstance(e, SetCell)}
+            cells = model.grid.origins
+            rows = {r for p in typed for r, c in model._positions().get(p, ()) if cells[(r, c)].kind is Kind.TEXT}
+            if rows:
+                self.view.fit_rows(sorted(rows))
 
     def select_owner(self, owner: tuple[str, int]) -> None:
         grid = self.model().grid
@@ -106,6 +162,11 @@ class FormTab(QWidget):
     def remove_current_row(self) -> None:
         owner = self.view.owner_of_current()
         if owner is None:
+            self.view.hint("请先选中要删除的行（目标、指标、项目支出行、专项明细或楼堂馆所）")
+            return
+        items = get_or_blank(self.session.packet, owner[0])
+        item = items[owner[1]] if isinstance(items, list) and owner[1] < len(items) else None
+        if not confirm_removal(self, item):
             return
         self.session.commit([remove_item(self.session.packet, owner[0], owner[1])])
 
@@ -137,21 +198,40 @@ class FormTab(QWidget):
         b.setText("添加三级指标" if block.shape == "tree" else "添加指标")
         b.clicked.connect(lambda: self.add_indicator(list_path()))
         self.buttons.addWidget(b)
+        b.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
+        menu = QMenu(b)
+        menu.addAction("在当前行下方添加", lambda: self.add_indicator(list_path()))
+        menu.addAction("从指标库选择…", lambda: self.add_from_library(list_path))
         catalogue = self.session.pack.catalogue(self.session.packet.catalogue)
         if block.shape == "tree" and catalogue is not None:
-            b.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-            menu = QMenu(b)
-            menu.addAction("在当前行下方添加", lambda: self.add_indicator(list_path()))
             for level1 in catalogue.level1:
                 sub = menu.addMenu(f"添加到 {level1.name}")
                 for level2 in level1.level2:
                     sub.addAction(level2, functools.partial(self.add_indicator_to, list_path, level1.name, level2))
-            b.setMenu(menu)
+        b.setMenu(menu)
+        b.setToolTip("在当前行下方添加一个指标；点右侧箭头可从指标库选择，或添加到指定的一级/二级指标下")
         return b
 
     def indicators(self, list_path: str) -> list[Indicator]:
         items = get_or_blank(self.session.packet, list_path)
         return items if isinstance(items, list) else []
+
+    def add_from_library(self, list_path: Callable[[], str]) -> None:
+        """从指标库选择…: an indicator used before (or a catalogue group), searchable as you type."""
+        from app.ui.library import LibraryDialog
+
+        dialog = LibraryDialog(self, getattr(self.session.store, "library_indicators", None), self.session, pick=True)
+        if dialog.exec() and dialog.chosen is not None:
+            chosen = dialog.chosen
+            path = list_path()
+            inds = self.indicators(path)
+            same1 = [i for i, ind in enumerate(inds) if ind.level1.strip() == chosen.level1]
+            same2 = [i for i in same1 if inds[i].level2.strip() == chosen.level2]
+            index = (same2 or same1 or [len(inds) - 1])[-1] + 1
+            catalogue = self.session.pack.catalogue(self.session.packet.catalogue)
+            if not same1 and catalogue is not None:
+                chosen.level1_weight = catalogue.weight_of(chosen.level1) or None
+            self.insert(path, index, chosen)
 
     def add_indicator_to(self, list_path: Callable[[], str], level1: str, level2: str) -> None:
         """A new 三级 row at the end of its 二级 group (or of its 一级 group, or of the table)."""
@@ -281,9 +361,19 @@ class ScoringPanel(QWidget):
         return ScoringRule(kind=kind, k=k, bands=bands)
 
     def commit(self) -> None:
+        packet = self.session.packet
         rule = self.current_rule()
-        if rule != self.session.packet.scoring_rule:
-            self.session.commit([set_cell(self.session.packet, "scoring_rule", rule)])
+        if rule == packet.scoring_rule:
+            return
+        edits: list[Edit] = [set_cell(packet, "scoring_rule", rule)]
+        if rule_for(packet.scoring_rule).entered and not rule_for(rule).entered:
+            # the scores typed under 手工 would stay as hidden stated figures that contradict the new rule
+            for sp in self.session.evaluation.plan.scorecards:
+                path = sp.path(sp.card.score)
+                if get_or_blank(packet, path) not in (None, ""):
+                    edits.append(set_cell(packet, path, None))
+        if not self.session.commit(edits):
+            self.refresh(full=True)  # refused (a reviewed packet kept as it is): show the rule it still has
 
 
 class AttachmentTab(FormTab):
@@ -336,8 +426,10 @@ class ProjectsTab(QWidget):
         self.list = QListWidget()
         self.list.setMaximumWidth(240)
         add = QPushButton("添加项目")
+        add.setToolTip("新增一个项目支出（一张附件3）")
         add.clicked.connect(self.add_project)
         remove = QPushButton("删除项目")
+        remove.setToolTip("删除选中的项目（会先确认；可用Ctrl+Z撤销）")
         remove.clicked.connect(self.remove_project)
         left = QVBoxLayout()
         left.addWidget(QLabel("项目"))
@@ -413,7 +505,8 @@ class ProjectsTab(QWidget):
         self.session.commit([insert_item(self.session.packet, "projects", n, item)])
 
     def remove_project(self) -> None:
-        if self.session.packet.projects:
+        projects = self.session.packet.projects
+        if projects and confirm_removal(self, projects[self.current], "这个项目"):
             self.session.commit([remove_item(self.session.packet, "projects", self.current)])
 
     def locate(self, path: str) -> bool:

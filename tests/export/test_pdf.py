@@ -119,12 +119,16 @@ def test_page_numbers_and_watermark(exports: dict[tuple[str, str], Path], tmp_pa
     path = exports[("seed_000", "pdf")]
     pages = [flat(p) for p in pages_text(path)]
     cover = next(i for i, p in enumerate(pages) if flat("部门（单位）名称：（盖章）") in p)
-    forms, report = pages[:cover], pages[cover + 1 :]
+    review = next(i for i, p in enumerate(pages) if p.startswith("审核结果"))
+    forms, report, checks = pages[:cover], pages[cover + 1 : review], pages[review:]
     for i, page in enumerate(forms, start=1):  # the forms: 第 N 页 共 M 页
         assert page.endswith(f"第{i}页共{len(forms)}页")
     assert not re.search(r"第\d+页|—\d+—", pages[cover])  # none on the cover
     for i, page in enumerate(report, start=1):  # the report: — n — (GB/T 9704)
         assert page.endswith(f"—{i}—")
+    # a draft ends with the 审核结果 (its 7 errors), numbered apart from the forms
+    assert [p[-7:] for p in checks] == [f"审核结果第{i}页" for i in range(1, len(checks) + 1)]
+    assert "".join(checks).count("错误") == 7
     # the draft watermark is drawn, not written: copied text does not pick up its letters
     reader = pypdf.PdfReader(path)
     assert all("草" not in p for p in pages)  # (稿 is in the seed: 上稿10条)

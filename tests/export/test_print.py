@@ -72,8 +72,10 @@ def test_bookmarks_per_attachment_and_chapter(exports: dict[tuple[str, str], Pat
 def _report_pages(path: Path) -> tuple[pdfplumber.page.Page, list[pdfplumber.page.Page], pdfplumber.PDF]:
     pdf = pdfplumber.open(path)
     mark = flat("部门（单位）名称：（盖章）")
-    cover = next(i for i, p in enumerate(pdf.pages) if mark in flat(p.extract_text() or ""))
-    return pdf.pages[cover], pdf.pages[cover + 1 :], pdf
+    texts = [flat(p.extract_text() or "") for p in pdf.pages]
+    cover = next(i for i, text in enumerate(texts) if mark in text)
+    end = next((i for i, text in enumerate(texts) if text.startswith("审核结果")), len(texts))  # the 审核结果 after it
+    return pdf.pages[cover], pdf.pages[cover + 1 : end], pdf
 
 
 def test_report_typography_after_gb_t_9704(exports: dict[tuple[str, str], Path]) -> None:

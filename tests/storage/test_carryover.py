@@ -23,7 +23,7 @@ def test_next_year_of_seed_000(db: Database) -> None:
         (line.name, line.actual) for line in prev.basic.project_lines
     ]
     assert nxt.basic.staff.authorized == 81 and nxt.basic.staff.actual is None
-    assert nxt.basic.buildings == [] and nxt.basic.austerity == ""
+    assert nxt.basic.buildings == [] and nxt.basic.austerity == prev.basic.austerity != ""
     assert len(nxt.self_eval.indicators) == len(prev.self_eval.indicators)
     for new, old in zip(nxt.self_eval.indicators, prev.self_eval.indicators, strict=True):
         assert (new.level1, new.level1_weight, new.level2, new.name, new.weight) == (
@@ -70,3 +70,16 @@ def test_library_offers_last_years_indicators(db: Database) -> None:
     found = next(i for i in output if i.name == first.name)
     assert (found.level2, found.target, found.weight) == (first.level2, first.target, first.weight)
     assert db.library_indicators("没有这个一级") == []
+
+
+def test_next_year_drops_scoring_settings_the_rule_does_not_use(db: Database) -> None:
+    from app.domain.model import Band, ScoringRule
+
+    prev = seed(0)
+    prev.scoring_rule = ScoringRule("proportional", k="0.5", bands=[Band("95%", "1")])
+    nxt = db.load_packet(db.create_next_year(db.import_packet(prev)))
+    assert nxt.scoring_rule == ScoringRule("proportional")
+    prev.unit.name += "乙"
+    prev.scoring_rule = ScoringRule("deduct_per_point", k="0.5", bands=[Band("95%", "1")])
+    nxt = db.load_packet(db.create_next_year(db.import_packet(prev)))
+    assert nxt.scoring_rule == ScoringRule("deduct_per_point", k="0.5")

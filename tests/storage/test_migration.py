@@ -57,7 +57,9 @@ def test_version_1_is_upgraded_after_a_backup_and_keeps_every_packet(v1_copy: Pa
         assert {i.status for i in infos} == {"草稿"}
         assert db.load_packet(db.find_packet(seed(0).unit.name, 2024) or 0) == seed(0)
         assert db.load_packet(db.find_packet(seed(4).unit.name, 2024) or 0) == seed(4)
-        assert db.load_packet(db.find_packet(seed(0).unit.name, 2025) or 0) == next_year(seed(0), PACK)
+        carried = next_year(seed(0), PACK)
+        carried.basic.austerity = ""  # the v1 file was made before carry-over kept the 厉行节约 text
+        assert db.load_packet(db.find_packet(seed(0).unit.name, 2025) or 0) == carried
         library = db.library_indicators()
         names = {i.name for i in library}
         assert {i.name for i in seed(0).self_eval.indicators} <= names  # filled from the stored indicators

@@ -42,3 +42,20 @@ def select(view: FormView, path: str) -> None:
     pos = model.grid.position_of(path)
     assert pos is not None, path
     view.go_to(*pos)
+
+
+def answer_box_with(monkeypatch, button_text: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """The next QMessageBox built with buttons (not a static helper) is answered by clicking ``button_text``;
+    returns the texts of the boxes answered."""
+    from PySide6.QtWidgets import QMessageBox
+
+    seen: list[str] = []
+
+    def click(self: QMessageBox) -> int:
+        seen.append(self.text())
+        button = next(b for b in self.buttons() if b.text() == button_text)
+        button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", click)
+    return seen

@@ -127,6 +127,7 @@ def test_a_replaced_file_of_the_same_size_and_time_is_noticed(tmp_path: Path) ->
 def test_second_start_paints_before_importing_sqlalchemy(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PERFEVAL_LOG_DIR": str(tmp_path),
            "PERFEVAL_CACHE_DIR": str(tmp_path / "cache")}
+    _db_with_seed(tmp_path / "p.db")  # a clerk's database (a new one shows the read-only 示例: no snapshot)
     cmd = [sys.executable, "-m", "app", "--db", str(tmp_path / "p.db"), "--quit-after", "0"]
     marks = []
     for _ in range(2):
@@ -136,5 +137,5 @@ def test_second_start_paints_before_importing_sqlalchemy(tmp_path: Path) -> None
         assert "Traceback" not in run.stderr
         marks.append([line.split()[1] + ":" + line.split()[3] for line in run.stderr.splitlines()
                       if line.startswith("perfeval-start")])
-    assert marks[0] == ["database:sqlalchemy=1", "painted:sqlalchemy=1"]  # first start: imports the sample
+    assert marks[0] == ["database:sqlalchemy=1", "painted:sqlalchemy=1"]  # first start: no snapshot yet
     assert marks[1] == ["painted:sqlalchemy=0", "database:sqlalchemy=1"]  # from the snapshot
