@@ -15,7 +15,7 @@ A chapter is stored as text (what the clerk typed or pasted).  Two kinds of line
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 CELL_SEPARATOR = "|"
 _INSERT = re.compile(r"^\s*【(?P<caption>[^【】]+)】\s*$")
@@ -48,16 +48,6 @@ class Insert:
 
 
 Block = Paragraph | TextTable | Insert
-
-
-@dataclass
-class Chapter:
-    title: str
-    blocks: list[Block] = field(default_factory=list)
-
-    @property
-    def paragraphs(self) -> list[str]:
-        return [b.text for b in self.blocks if isinstance(b, Paragraph)]
 
 
 def is_table_line(line: str) -> bool:

@@ -49,33 +49,31 @@ def export_packet(
     if not draft and evaluation.errors:
         raise ExportRefused(evaluation.errors)
     doc = build_document(packet, evaluation, draft=draft)
+    from app.export.atomic import write_replacing
+
     out = Path(out)
-    tmp = out.with_name(f".{out.name}.part")
-    try:
+
+    def write(tmp: Path) -> list[str]:
         if fmt == "pdf":
             from app.export.pdf import write_pdf
 
-            notes = write_pdf(doc, tmp)
-        elif fmt == "xlsx":
+            return write_pdf(doc, tmp)
+        if fmt == "xlsx":
             from app.export.xlsx import write_xlsx
 
-            notes = write_xlsx(doc, tmp)
-        else:
-            from app.export.docx import write_docx
+            return write_xlsx(doc, tmp)
+        from app.export.docx import write_docx
 
-            notes = write_docx(doc, tmp)
-        tmp.replace(out)
+        return write_docx(doc, tmp)
+
+    try:
+        notes = write_replacing(out, write)
         if warnings is not None:
             warnings.extend(notes)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise ExportError(f"无法写入 {out}（{exc.strerror or exc}）") from exc
     except UnicodeEncodeError:  # a lone surrogate: no file format can hold it (the readers refuse it on the way in)
-        tmp.unlink(missing_ok=True)
         raise ExportError(f"无法写入 {out}：材料中含有无效字符（不成对的Unicode代理项），请删除后再导出") from None
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
     return out
 
 

@@ -7,8 +7,10 @@ cell knows what it shows (the printed text), its number kind and value (for Exce
 path it was typed into and, for a derived figure, the plan's formula (the Excel writer emits it).
 
 Printed figures: cells the clerk types print the parsed number at the form's precision (money with 2
-decimals); derived cells (控制率, sums, 执行率, 得分, 总分) print the figure recomputed from the parts,
-never the stated one — a final print is refused anyway while a stated figure disagrees.
+decimals); derived cells (控制率, sums, 执行率, 得分, 总分) print the figure recomputed from the parts — a
+final print is refused anyway while a stated figure disagrees.  A draft prints what the clerk entered: a
+stated figure that disagrees is printed with the computed one beside it (``100.00%①`` / ``应为81.48%``), each
+issue's mark on its cell and the 审核结果 page listing every issue under its mark.
 """
 
 from __future__ import annotations
@@ -22,12 +24,14 @@ from app.domain.evaluate import Evaluation, evaluate
 from app.domain.layout import Sheet, SheetCell, date_text, layout
 from app.domain.model import Packet
 from app.domain.numbers import NOT_APPLICABLE, Kind, format_value
-from app.domain.packs import fill
+from app.domain.packs import ReportInsert, fill
 from app.domain.paths import get_or_blank
 from app.domain.plan import Formula, variables
+from app.domain.report import Paragraph, TextTable
+from app.domain.report import blocks as report_blocks
+from app.domain.rules import Issue
 
 ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT = "left", "center", "right"
-CHART_CAPTION = "图1 预算数与执行数对比（万元）"
 #: control characters (pasted from old Excel/WPS files) that XML, and so xlsx/docx, cannot hold
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -50,6 +54,10 @@ class Cell:
     indent: int = 0
     colspan: int = 1
     rowspan: int = 1
+    #: a draft's note on the cell (the Excel writer puts it in a cell comment; the text already shows it) …
+    comment: str = ""
+    #: … and the text without the draft's mark (the Excel file keeps what reads back as typed)
+    typed: str | None = None
 
     def __post_init__(self) -> None:
         self.text = clean(self.text)
@@ -159,19 +167,39 @@ class Part:
 
 @dataclass
 class QuotedTable:
-    """A small table the report quotes, printed after a chapter."""
+    """A table in the report: the clerk's own (typed or pasted as ``a | b`` lines; no caption, the first row is
+    its heading) or one generated from the pack's insert (``generated``), with its caption."""
 
     caption: str
     header: list[str]
     rows: list[list[str]]
+    generated: bool = False
+
+
+@dataclass
+class Chart:
+    """A generated budget-vs-execution chart (a pack insert of kind chart): (label, budget, executed), 万元."""
+
+    caption: str
+    bars: list[tuple[str, Decimal, Decimal]]
+
+
+#: a chapter's blocks in order: a paragraph, a table, a chart
+ReportBlock = str | QuotedTable | Chart
 
 
 @dataclass
 class ReportChapter:
     title: str
-    paragraphs: list[str]
-    tables: list[QuotedTable] = field(default_factory=list)
-    chart: bool = False  # the budget-vs-execution chart goes after this chapter
+    blocks: list[ReportBlock] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [b for b in self.blocks if isinstance(b, str)]
+
+    @property
+    def tables(self) -> list[QuotedTable]:
+        return [b for b in self.blocks if isinstance(b, QuotedTable)]
 
 
 @dataclass
@@ -184,11 +212,10 @@ class ReportDoc:
     unit_name: str
     date_line: str
     chapters: list[ReportChapter]
-    chart: list[tuple[str, Decimal, Decimal]]  # (label, budget, executed), 万元
 
 
 REVIEW_TITLE = "审核结果"
-REVIEW_HEADER = ("类型", "审核发现的问题", "合理性说明")
+REVIEW_HEADER = ("标记", "类型", "审核发现的问题", "合理性说明")
 
 
 @dataclass
@@ -201,13 +228,14 @@ class PrintDocument:
     report: ReportDoc | None  # a project pack prints no 自评报告
     #: packet settings that no printed cell shows (kept in the Excel file's properties for the import)
     settings: dict[str, str] = field(default_factory=dict)
-    #: the 审核结果 page (PDF): (错误|提示, message, 合理性说明) — the warnings, and a draft's errors
-    review: list[tuple[str, str, str]] = field(default_factory=list)
+    #: the 审核结果 page: (mark on the cells — a draft's ①②…, 错误|提示, message, 合理性说明) — the warnings,
+    #: and a draft's errors
+    review: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         """Clean every free text that is not a cell (cells clean themselves)."""
         self.title, self.unit = clean(self.title), clean(self.unit)
-        self.review = [(kind, clean(message), clean(why)) for kind, message, why in self.review]
+        self.review = [(m, kind, clean(message), clean(why)) for m, kind, message, why in self.review]
         for part in self.parts:
             part.title, part.unit_line = clean(part.title), clean(part.unit_line)
             part.notes = [clean(n) for n in part.notes]
@@ -218,10 +246,7 @@ class PrintDocument:
         r.title, r.unit_name, r.date_line = clean(r.title), clean(r.unit_name), clean(r.date_line)
         for ch in r.chapters:
             ch.title = clean(ch.title)
-            ch.paragraphs = [clean(p) for p in ch.paragraphs]
-            for t in ch.tables:
-                t.rows = [[clean(x) for x in row] for row in t.rows]
-        r.chart = [(clean(label), b, e) for label, b, e in r.chart]
+            ch.blocks = [_clean_block(b) for b in ch.blocks]
 
     def texts(self) -> list[str]:
         """Every string printed (for glyph coverage checks)."""
@@ -235,12 +260,25 @@ class PrintDocument:
             return out
         out += [r.attachment, r.title, r.unit_line, r.unit_name, r.date_line]
         for ch in r.chapters:
-            out += [ch.title, *ch.paragraphs]
-            for t in ch.tables:
-                out += [t.caption, *t.header, *(x for row in t.rows for x in row)]
-        out += [label for label, _, _ in r.chart]
+            out.append(ch.title)
+            for b in ch.blocks:
+                if isinstance(b, str):
+                    out.append(b)
+                elif isinstance(b, QuotedTable):
+                    out += [b.caption, *b.header, *(x for row in b.rows for x in row)]
+                else:
+                    out += [b.caption, *(label for label, _, _ in b.bars)]
         out += [REVIEW_TITLE, *REVIEW_HEADER, *(x for line in self.review for x in line)]
         return out
+
+
+def _clean_block(b: ReportBlock) -> ReportBlock:
+    if isinstance(b, str):
+        return clean(b)
+    if isinstance(b, QuotedTable):
+        return QuotedTable(clean(b.caption), [clean(x) for x in b.header], [[clean(x) for x in r] for r in b.rows],
+                           b.generated)
+    return Chart(clean(b.caption), [(clean(label), budget, done) for label, budget, done in b.bars])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -251,10 +289,11 @@ class PrintDocument:
 class _Printer:
     """Prints the cells of a packet's Sheets: inputs as typed (at the form's precision), figures recomputed."""
 
-    def __init__(self, packet: Packet, ev: Evaluation) -> None:
+    def __init__(self, packet: Packet, ev: Evaluation, *, draft: bool = False) -> None:
         self.p = packet
         self.ev = ev
         self.year = packet.year
+        self.draft = draft
 
     def known(self, ref: str) -> bool:
         return self.ev.computed.value(ref) is not None or self.ev.cells.value(ref) is not None
@@ -302,8 +341,23 @@ class _Printer:
             # a sum of nothing does not (SUM would show 0 where the form shows ——)
             keep = formula if formula is not None and formula.op != "sum" else None
             return Cell(NOT_APPLICABLE, c.kind, None, path=c.path or None, key=c.key, formula=keep)
-        return Cell(format_value(value, c.kind), c.kind, value, path=c.path or None, key=c.key, formula=formula,
+        cell = Cell(format_value(value, c.kind), c.kind, value, path=c.path or None, key=c.key, formula=formula,
                     align=c.alignment)
+        stated_path = (formula.stated if formula is not None else "") or c.path
+        if self.draft and stated_path:
+            self.show_stated(cell, stated_path)
+        return cell
+
+    def show_stated(self, cell: Cell, path: str) -> None:
+        """A draft prints the figure the clerk stated where it differs from the computed one, the computed one
+        beside it (应为…); the Excel file keeps its formula (the right figure) with the note in a comment."""
+        parsed = self.ev.cells.get(path)
+        if parsed.error or parsed.value is None:
+            return
+        shown = format_value(parsed.value, cell.kind)
+        if shown != cell.text:
+            cell.comment = f"填报{shown}，按公式计算应为{cell.text}"
+            cell.text = f"{shown}\n应为{cell.text}"
 
     def part(self, sheet: Sheet) -> Part:
         g = Grid(list(sheet.widths))
@@ -316,75 +370,110 @@ class _Printer:
 
     # -- 附件4 -----------------------------------------------------------------------------------
     def report(self) -> ReportDoc | None:
+        """The chapters as the clerk wrote them: paragraphs, the clerk's own tables, and a generated table or
+        chart only where a line 【caption】 asks for one of the pack's inserts (from the same figures the 审核
+        compares the text with)."""
         spec = self.ev.pack.report
         if spec is None:
             return None
+        captions = frozenset(i.caption for i in spec.inserts)
         chapters: list[ReportChapter] = []
-        spending_done = perf_done = False
-        has_self_eval = "self_eval.execution_rate" in self.ev.computed.figures
         for sec in self.p.report.sections:
-            paras = [line.strip() for line in sec.text.splitlines() if line.strip()]
-            ch = ReportChapter(sec.title.strip(), paras)
-            if has_self_eval and not spending_done and "一般公共预算支出" in sec.title:
-                ch.tables.append(self._spending_table())
-                spending_done = True
-            if has_self_eval and not perf_done and "绩效情况" in sec.title:
-                ch.tables.append(self._performance_table())
-                ch.chart = True
-                perf_done = True
-            chapters.append(ch)
+            out: list[ReportBlock] = []
+            for block in report_blocks(sec.text, captions):
+                if isinstance(block, Paragraph):
+                    out.append(block.text)
+                elif isinstance(block, TextTable):
+                    head, *rows = block.padded()
+                    out.append(QuotedTable("", head, rows))
+                else:
+                    insert = spec.insert(block.caption)
+                    generated = self._insert(insert) if insert is not None else None
+                    if generated is not None:
+                        out.append(generated)
+            chapters.append(ReportChapter(sec.title.strip(), out))
         values = variables(self.ev.pack, self.p)
         date = date_text(self.p.unit.date) or spec.date_line
         return ReportDoc(spec.label, fill(spec.title, values), fill(spec.unit_line, values), self.p.unit.name, date,
-                         chapters, self._chart())
+                         chapters)
 
-    def _t(self, key: str, kind: Kind = Kind.MONEY) -> str:
-        v = self.ev.computed.value(key)
-        if v is None and key in self.ev.cells.parsed:
-            v = self.ev.cells.value(key)
-        return format_value(v, kind)
+    def figure_value(self, ref: str) -> Decimal | None:
+        """A figure of the packet by its key (computed) or field path (typed)."""
+        if ref in self.ev.plan.figures:
+            return self.ev.computed.value(ref)
+        return self.ev.cells.value(ref)
 
-    def _spending_table(self) -> QuotedTable:
-        s = "self_eval.spending"
-        return QuotedTable("表1 一般公共预算支出情况（万元）", ["基本支出", "项目支出", "合计"],
-                           [[self._t(f"{s}.basic"), self._t(f"{s}.project"), self._t("self_eval.spending_total")]])
+    def _insert(self, insert: ReportInsert) -> QuotedTable | Chart | None:
+        if insert.kind == "table":
+            row = [format_value(self.figure_value(ref), kind) for ref, kind in zip(insert.cells, insert.kinds,
+                                                                                     strict=False)]
+            return QuotedTable(insert.caption, list(insert.columns), [row], generated=True)
+        bars = [(label, self.figure_value(budget), self.figure_value(done)) for label, budget, done in insert.bars]
+        if insert.projects:
+            for sp in self.ev.plan.scorecards:
+                if sp.prefix.startswith("projects["):
+                    n = int(sp.prefix[len("projects["):-1])
+                    name = self.p.projects[n].name if n < len(self.p.projects) else ""
+                    executed, budget = sp.rate_refs  # the figures its 执行率 divides
+                    bars.append((name or f"项目{n + 1}", self.figure_value(budget), self.figure_value(executed)))
+        shown = [(label, b, e) for label, b, e in bars if b is not None and e is not None and (b or e)]
+        return Chart(insert.caption, shown) if shown else None
 
-    def _performance_table(self) -> QuotedTable:
-        return QuotedTable(
-            "表2 部门整体支出执行及自评得分",
-            ["年初预算数（万元）", "全年预算数（万元）", "全年执行数（万元）", "执行率", "执行率得分", "总分"],
-            [[self._t("self_eval.budget_initial"), self._t("self_eval.budget_full_year"),
-              self._t("self_eval.executed"), self._t("self_eval.execution_rate", Kind.RATE),
-              self._t("self_eval.execution_score", Kind.SCORE), self._t("self_eval.total_score", Kind.SCORE)]],
-        )
 
-    def _chart(self) -> list[tuple[str, Decimal, Decimal]]:
-        v = self.ev.cells.value
-        c = self.ev.computed.value
-        bars: list[tuple[str, Decimal | None, Decimal | None]] = [
-            ("部门整体", v("self_eval.budget_full_year"), v("self_eval.executed")),
-            ("“三公”经费", c("basic.funds.three_public.budget"), c("basic.funds.three_public.actual")),
-            ("项目支出", c("basic.funds.projects.budget"), c("basic.funds.projects.actual")),
-            ("公用经费", v("basic.funds.public_funds.budget"), v("basic.funds.public_funds.actual")),
-        ]
-        for n, proj in enumerate(self.p.projects):
-            bars.append((proj.name or f"项目{n + 1}", c(f"projects[{n}].funds.total.full_year"),
-                         c(f"projects[{n}].funds.total.executed")))
-        return [(label, b, e) for label, b, e in bars if b is not None and e is not None and (b or e)]
+#: the marks a draft puts on the cells of its issues, in the order of the 审核结果 page
+MARKS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def mark(n: int) -> str:
+    """The n-th issue's mark (1-based): ①…⑳, then [21] …"""
+    return MARKS[n - 1] if n <= len(MARKS) else f"[{n}]"
+
+
+def _mark_cells(parts: list[Part], issues: list[Issue], ev: Evaluation) -> None:
+    """A draft: each issue's mark on the first printed cell it concerns (its figure, else a cell it names; a
+    group's labelled weight — 产出指标（50分） — is the group's label)."""
+    labelled = {f".{level}": f".{weight}"
+                for sp in ev.plan.scorecards for level, weight in sp.card.level_weights.items()}
+    at: dict[str, Cell] = {}
+    for part in parts:
+        for _, _, cell in part.grid.cells():
+            refs = [cell.key, cell.path]
+            if cell.path:
+                refs += [cell.path[: -len(level)] + weight for level, weight in labelled.items()
+                         if cell.path.endswith(level)]
+            for ref in refs:
+                if ref and ref not in at:
+                    at[ref] = cell
+    for n, issue in enumerate(issues, start=1):
+        total = issue.cells[-1:] if issue.code == "sum_mismatch" else ()  # the total that does not add up
+        marked = next((at[ref] for ref in (issue.field, *total, *issue.cells) if ref in at), None)
+        if marked is None:
+            continue  # a report text or a setting: the 审核结果 page alone names it
+        if marked.typed is None:
+            marked.typed = marked.text
+        first, nl, rest = marked.text.partition("\n")
+        marked.text = f"{first}{mark(n)}{nl}{rest}"
+        marked.comment = "\n".join(x for x in (marked.comment, clean(f"{mark(n)}{issue.message}")) if x)
 
 
 def build_document(packet: Packet, evaluation: Evaluation | None = None, *, draft: bool = False) -> PrintDocument:
+    """The printable packet.  A final print shows the figures (it is refused while an error is open) and ends
+    with the warnings and their 合理性说明; a draft prints what the clerk entered, each issue's mark ①② on its
+    cell (a stated figure that disagrees with the computed one: 应为… beside it) and lists every issue."""
     ev = evaluation or evaluate(packet)
-    printer = _Printer(packet, ev)
+    printer = _Printer(packet, ev, draft=draft)
     parts = [printer.part(sheet) for sheet in layout(ev.pack, packet, ev.plan)]
     what = "项目支出绩效自评材料" if ev.pack.kind == "project" else "部门整体支出绩效自评材料"
     title = f"{packet.year}年度{packet.unit.name}{what}"
     rule = json.dumps(asdict(packet.scoring_rule), ensure_ascii=False)
     settings = {"template": packet.template, "template_version": ev.pack.version, "catalogue": packet.catalogue,
                 "scoring_rule": rule}
+    listed = [i for i in ev.issues if draft or not i.is_error]
+    if draft:
+        _mark_cells(parts, listed, ev)
     review = [
-        (i.severity.label, i.message, ev.explanation(i) or ("" if i.is_error else "（未说明）"))
-        for i in ev.issues
-        if draft or not i.is_error
+        (mark(n) if draft else "", i.severity.label, i.message,
+         ev.explanation(i) or ("" if i.is_error else "（未说明）"))
+        for n, i in enumerate(listed, start=1)
     ]
     return PrintDocument(title, packet.unit.name, packet.year, draft, parts, printer.report(), settings, review)

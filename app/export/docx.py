@@ -29,7 +29,9 @@ from docx.shared import Mm, Pt, RGBColor
 from app.export.document import (
     ALIGN_LEFT,
     ALIGN_RIGHT,
-    CHART_CAPTION,
+    REVIEW_HEADER,
+    REVIEW_TITLE,
+    Chart,
     Grid,
     Part,
     PrintDocument,
@@ -280,10 +282,12 @@ def _repeat_header(row: Any) -> None:
 
 
 def _quoted(doc: Any, t: QuotedTable) -> None:
-    """A table the report quotes: 小四 text, roomy cells, the heading row in 黑体 and repeated."""
-    cap = _para(doc, t.caption, 12, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI, space_after=4)
-    cap.paragraph_format.keep_with_next = True
-    cap.paragraph_format.space_before = Pt(6)
+    """A table in the report: 小四 text, roomy cells, the heading row in 黑体 and repeated; the caption of a
+    generated one above it (the clerk's own table has its caption in the paragraph before it)."""
+    if t.caption:
+        cap = _para(doc, t.caption, 12, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI, space_after=4)
+        cap.paragraph_format.keep_with_next = True
+        cap.paragraph_format.space_before = Pt(6)
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -323,7 +327,7 @@ def _nice_step(raw: float) -> float:
     return next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
 
 
-def _chart_png(bars: list[tuple[str, Decimal, Decimal]]) -> bytes:
+def chart_png(bars: list[tuple[str, Decimal, Decimal]]) -> bytes:
     """The budget-vs-execution bar chart as a PNG (Pillow, bundled font): Word has no drawing API here."""
     from PIL import Image, ImageDraw, ImageFont
 
@@ -370,6 +374,41 @@ def _chart_png(bars: list[tuple[str, Decimal, Decimal]]) -> bytes:
 _SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）[^。！？；]{0,40}[。！？]?")
 
 
+def _review(word: Any, doc: PrintDocument) -> None:
+    """审核结果 on its own pages (not numbered with the forms or the report): mark, 类型, message, 合理性说明."""
+    section = word.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin = section.right_margin = Mm(15)
+    section.top_margin, section.bottom_margin = Mm(15), Mm(18)
+    section.different_first_page_header_footer = False
+    section.footer.is_linked_to_previous = False
+    section.even_page_footer.is_linked_to_previous = False
+    foot = section.footer.paragraphs[0]
+    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(foot.add_run("审核结果"), 9, False)
+    _draft_header(section, doc.draft)
+    _para(word, REVIEW_TITLE, 16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6, name=HEI)
+    marked = any(m for m, *_ in doc.review)
+    header = REVIEW_HEADER if marked else REVIEW_HEADER[1:]
+    widths = (12, 14, 90, 64) if marked else (14, 100, 66)
+    rows = [header, *(x if marked else x[1:] for x in doc.review)]
+    table = word.add_table(rows=len(rows), cols=len(header))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Mm(width)
+    for r, line in enumerate(rows):
+        for c, text in enumerate(line):
+            cell = table.cell(r, c)
+            cell.width = Mm(widths[c])
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            p = cell.paragraphs[0]
+            p.alignment = WD_ALIGN_PARAGRAPH.LEFT if c >= len(line) - 2 and r else WD_ALIGN_PARAGRAPH.CENTER
+            _font(p.add_run(text), 9, r == 0)
+    _repeat_header(table.rows[0])
+
+
 def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
     cover = word.add_section(WD_SECTION.NEW_PAGE)
     _report_setup(cover, draft, cover=True)
@@ -393,7 +432,20 @@ def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
     for ch in rep.chapters:
         if ch.title:
             _para(word, ch.title, None, style="Heading 1")
-        for text in ch.paragraphs:
+        for block in ch.blocks:
+            if isinstance(block, QuotedTable):
+                _quoted(word, block)
+                continue
+            if isinstance(block, Chart):
+                caption = _para(word, block.caption, 12, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI)
+                caption.paragraph_format.keep_with_next = True
+                pic = word.add_paragraph()
+                pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                pic.paragraph_format.first_line_indent = Pt(0)
+                pic.paragraph_format.line_spacing = 1.0
+                pic.add_run().add_picture(io.BytesIO(chart_png(block.bars)), width=Mm(150))
+                continue
+            text = block
             m = _SUBHEAD.match(text)
             if m and m.end() == len(text):
                 _para(word, text, None, style="Heading 2")
@@ -403,16 +455,6 @@ def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
                 _font(p.add_run(text[: m.end()]), None, False, KAI)
                 text = text[m.end():]
             _font(p.add_run(text), None, False, FANG)
-        for t in ch.tables:
-            _quoted(word, t)
-        if ch.chart and rep.chart:
-            caption = _para(word, CHART_CAPTION, 12, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI)
-            caption.paragraph_format.keep_with_next = True
-            pic = word.add_paragraph()
-            pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            pic.paragraph_format.first_line_indent = Pt(0)
-            pic.paragraph_format.line_spacing = 1.0
-            pic.add_run().add_picture(io.BytesIO(_chart_png(rep.chart)), width=Mm(150))
 
 
 def _styles(word: Any) -> None:
@@ -495,5 +537,7 @@ def write_docx(doc: PrintDocument, out: Path) -> list[str]:
         first = False
     if doc.report is not None:  # a project pack prints no 自评报告
         _report(word, doc.report, doc.draft)
+    if doc.review:
+        _review(word, doc)
     word.save(str(out))
     return []

@@ -18,6 +18,7 @@ from typing import Any
 from app.domain.evaluate import Evaluation
 from app.domain.model import Packet
 from app.domain.rules import Issue, describe
+from app.export.atomic import write_replacing
 
 RED = "C00000"
 SIGN_INDENT_MM = 55  # the signature block sits in the right part of the page
@@ -92,19 +93,16 @@ def write_letter(packet: Packet, evaluation: Evaluation, out: Path, *, today: dt
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".pdf"):
         raise LetterError(f"{out}：退回意见只能保存为 .docx 或 .pdf")
-    tmp = out.with_name(f".{out.name}.part")
-    notes: list[str] = []
-    try:
+    def write(tmp: Path) -> list[str]:
         if suffix == ".docx":
             _write_docx(letter, tmp)
-        else:
-            notes = _write_pdf(letter, tmp)
-        tmp.replace(out)
+            return []
+        return _write_pdf(letter, tmp)
+
+    try:
+        return write_replacing(out, write)
     except OSError as exc:
         raise LetterError(f"无法写入 {out}（{exc.strerror or exc}）") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return notes
 
 
 # --- Word ---------------------------------------------------------------------------------------------

@@ -156,3 +156,18 @@ def wrap(text: str, width_of: dict[str, float] | None, max_width: float) -> list
         out.append("".join(chars[start:end]).rstrip("\n"))
         start = end
     return out
+
+
+def unbreakable_pieces(text: str) -> list[str]:
+    """The pieces of ``text`` a line may not be broken inside (a number with its unit, （万元）…), stripped."""
+    chars = list(text)
+    ok = breakable(chars)
+    pieces: list[str] = []
+    start = 0
+    for i in range(1, len(chars) + 1):
+        if i == len(chars) or ok[i] or chars[i] == "\n":
+            piece = "".join(chars[start:i]).strip()
+            if piece:
+                pieces.append(piece)
+            start = i
+    return pieces

@@ -6,7 +6,7 @@ line together.  Pure Python: no reportlab, openpyxl or docx here."""
 from __future__ import annotations
 
 from app.export.document import Grid, clip
-from app.export.linebreak import breakable, wrap
+from app.export.linebreak import unbreakable_pieces, wrap
 
 #: the last page of a table keeps at least this many of its rows besides 总分, with the signature line
 MIN_LAST_ROWS = 3
@@ -53,6 +53,12 @@ def estimate_heights(grid: Grid, widths_pt: list[float], *, size: float, leading
             heights[r] = max(heights[r], h)
         else:
             spans.append((r, cell.rowspan, h))
+    return grow_for_spans(heights, spans)
+
+
+def grow_for_spans(heights: list[float], spans: list[tuple[int, int, float]]) -> list[float]:
+    """Rows grown at the bottom of each span (first row, rows, height) for the span's text; ``heights`` is
+    changed and returned."""
     for r, n, h in spans:
         have = sum(heights[r : r + n])
         if h > have:
@@ -87,15 +93,7 @@ def fit_widths(grid: Grid, widths_pt: list[float], *, size: float, pad: float) -
 
 def widest_piece(text: str) -> float:
     """Width in ems of the widest piece of ``text`` that may not be broken."""
-    chars = list(text)
-    ok = breakable(chars)
-    best = 0.0
-    start = 0
-    for i in range(1, len(chars) + 1):
-        if i == len(chars) or ok[i] or chars[i] == "\n":
-            best = max(best, sum(char_width(ch) for ch in "".join(chars[start:i]).strip()))
-            start = i
-    return best
+    return max((sum(char_width(ch) for ch in piece) for piece in unbreakable_pieces(text)), default=0.0)
 
 
 def page_grids(grid: Grid, pages: list[list[int]]) -> Grid:

@@ -43,19 +43,19 @@ from app.domain.numbers import Kind
 from app.export.document import (
     ALIGN_LEFT,
     ALIGN_RIGHT,
-    CHART_CAPTION,
     REVIEW_HEADER,
     REVIEW_TITLE,
     Cell,
     Grid,
     Part,
     PrintDocument,
+    QuotedTable,
     ReportDoc,
     clip,
 )
 from app.export.fonts import FANG, HEI, KAI, Coverage, Face, load
 from app.export.linebreak import breakable
-from app.export.paging import paginate, redistribute
+from app.export.paging import grow_for_spans, paginate, redistribute
 from app.export.pdf_text import CJKParagraph, paragraph, text_width, widest_piece
 
 # the forms
@@ -217,11 +217,7 @@ class _Writer:
                 heights[r] = max(heights[r], h)
             else:
                 spans.append((r, cell.rowspan, h))
-        for r, n, h in spans:
-            have = sum(heights[r : r + n])
-            if h > have:
-                heights[r + n - 1] += h - have
-        return heights
+        return grow_for_spans(heights, spans)
 
     def _split_tall_rows(self, grid: Grid, widths: list[float], heights: list[float], limit: float) -> Grid:
         """A row taller than a page (a pasted essay in 偏差原因) cannot be placed: cut its long cells into
@@ -402,14 +398,19 @@ class _Writer:
                 out.append(CondPageBreak(4 * BODY_LEADING))
                 out.append(self.mark(ch.title, 1))
                 out.append(self.p(ch.title, st.heading, HEI))
-            for text in ch.paragraphs:
-                if _SUBHEAD.match(text):  # a heading keeps two lines of what follows on its page
-                    out.append(CondPageBreak(3 * BODY_LEADING))
-                out.append(self._body(text))
-            for t in ch.tables:
-                out.append(KeepTogether([self.p(t.caption, st.caption), self._quoted(t.header, t.rows, width)]))
-            if ch.chart and rep.chart:
-                out.append(KeepTogether([self.p(CHART_CAPTION, st.caption), self._chart(rep.chart, width)]))
+            for block in ch.blocks:
+                if isinstance(block, str):
+                    if _SUBHEAD.match(block):  # a heading keeps two lines of what follows on its page
+                        out.append(CondPageBreak(3 * BODY_LEADING))
+                    out.append(self._body(block))
+                elif isinstance(block, QuotedTable):
+                    table = self._quoted(block.header, block.rows, width)
+                    if block.caption:
+                        out.append(KeepTogether([self.p(block.caption, st.caption), table]))
+                    else:  # the clerk's own table: its caption is the paragraph before it
+                        out += [Spacer(0, 4), table, Spacer(0, 6)]
+                else:
+                    out.append(KeepTogether([self.p(block.caption, st.caption), self._chart(block.bars, width)]))
         return out
 
     def _body(self, text: str) -> CJKParagraph:
@@ -420,14 +421,20 @@ class _Writer:
         head, rest = text[: m.end()], text[m.end():]
         return paragraph(self.cov, text, self.st.body, FANG, runs=[(KAI, head), (FANG, rest)])
 
-    def review(self, lines: list[tuple[str, str, str]]) -> list[Flowable]:
-        """审核结果: every warning with the clerk's 合理性说明 (and, on a draft, the errors still open)."""
+    def review(self, lines: list[tuple[str, str, str, str]]) -> list[Flowable]:
+        """审核结果: every warning with the clerk's 合理性说明 (and, on a draft, the errors still open, each under
+        the mark its cell carries)."""
         width = self.portrait[0]
         st = self.st
-        head = [self.p(h, st.cell[ALIGN_LEFT], HEI) for h in REVIEW_HEADER]
-        rows = [[self.p(kind, st.cell["center"]), self.p(msg, st.cell[ALIGN_LEFT]), self.p(why, st.cell[ALIGN_LEFT])]
-                for kind, msg, why in lines]
-        t = Table([head, *rows], colWidths=[width * 0.08, width * 0.52, width * 0.40], repeatRows=1)
+        marked = any(m for m, *_ in lines)
+        header = REVIEW_HEADER if marked else REVIEW_HEADER[1:]
+        fractions = (0.07, 0.08, 0.50, 0.35) if marked else (0.08, 0.52, 0.40)
+        head = [self.p(h, st.cell["center"], HEI) for h in header]
+        rows = []
+        for m, kind, msg, why in lines:
+            row = [self.p(kind, st.cell["center"]), self.p(msg, st.cell[ALIGN_LEFT]), self.p(why, st.cell[ALIGN_LEFT])]
+            rows.append([self.p(m, st.cell["center"]), *row] if marked else row)
+        t = Table([head, *rows], colWidths=[width * f for f in fractions], repeatRows=1)
         t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), HEI.name),  # else reportlab names Helvetica
                                ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),

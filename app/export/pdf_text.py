@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
 from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines
 
 from app.export.fonts import Coverage, Face
-from app.export.linebreak import breakable, line_ends, marks_allow
+from app.export.linebreak import breakable, line_ends, marks_allow, unbreakable_pieces
 
 _SPACES = re.compile(" {2,}")
 _WHITE = re.compile(r"[ \t\r\f\v]+")
@@ -160,14 +160,4 @@ def text_width(cov: Coverage, text: str, face: Face, size: float) -> float:
 
 def widest_piece(cov: Coverage, text: str, face: Face, size: float) -> float:
     """Width of the widest piece of ``text`` that may not be broken (a number with its unit, （万元）…)."""
-    chars = list(text)
-    ok = breakable(chars)
-    best = 0.0
-    start = 0
-    for i in range(1, len(chars) + 1):
-        if i == len(chars) or ok[i] or chars[i] == "\n":
-            piece = "".join(chars[start:i]).strip()
-            if piece:
-                best = max(best, text_width(cov, piece, face, size))
-            start = i
-    return best
+    return max((text_width(cov, piece, face, size) for piece in unbreakable_pieces(text)), default=0.0)

@@ -36,6 +36,7 @@ from app.domain.summary import (
     rate_value,
     score_value,
 )
+from app.export.atomic import write_replacing
 from app.parallel import Progress, map_files, workers_for
 
 if TYPE_CHECKING:
@@ -186,23 +187,20 @@ def write_table(table: SummaryTable, out: Path) -> list[str]:
     fmt = SUMMARY_FORMATS.get(out.suffix.lower())
     if fmt is None:
         raise SummaryError(f"{out}：汇总表只能保存为 .xlsx 或 .pdf")
-    tmp = out.with_name(f".{out.name}.part")
-    notes: list[str] = []
-    try:
+    def write(tmp: Path) -> list[str]:
         if fmt == "xlsx":
             from app.export.summary_xlsx import write_summary_xlsx
 
             write_summary_xlsx(table, tmp)
-        else:
-            from app.export.summary_pdf import write_summary_pdf
+            return []
+        from app.export.summary_pdf import write_summary_pdf
 
-            notes = write_summary_pdf(table, tmp)
-        tmp.replace(out)
+        return write_summary_pdf(table, tmp)
+
+    try:
+        return write_replacing(out, write)
     except OSError as exc:
         raise SummaryError(f"无法写入 {out}（{exc.strerror or exc}）") from None
-    finally:
-        tmp.unlink(missing_ok=True)
-    return notes
 
 
 # --- the printed lines, shared by the xlsx and PDF writers -----------------------------------------

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 #: role of a 附件4 row in a hidden column (written by app.export.xlsx): I since the report's tables are ruled
 #: tables over columns A–H, B in earlier exports; a paragraph longer than one cell holds goes on in 续 rows
 ROLE_COLUMNS, ROLE_TITLE, ROLE_TEXT, ROLE_MORE = (9, 2), "章", "文", "续"
+#: a report table's row and a generated table's/chart's caption row: their line as written is in the column
+#: after the role (a | b | c; 【表1 …】) — see app.export.xlsx
+ROLE_TABLE, ROLE_INSERT = "表", "插"
 _TITLE_YEAR = re.compile(r"^\{year\}年度?")
 
 
@@ -197,7 +200,8 @@ def _role_column(view: SheetView) -> int | None:
 
 
 def _read_report(view: SheetView, packet: Packet) -> None:
-    """附件4 as this program's export writes it: row roles in a hidden column (章 title, 文 paragraph)."""
+    """附件4 as this program's export writes it: row roles in a hidden column (章 title, 文 paragraph, 续 its
+    continuation, 表 a table row, 插 a generated table or chart: the line the clerk wrote is read back)."""
     sections: list[ReportSection] = []
     role_col = _role_column(view) or ROLE_COLUMNS[-1]
     for r in range(1, view.last + 1):
@@ -211,4 +215,8 @@ def _read_report(view: SheetView, packet: Packet) -> None:
             sections[-1].text = f"{sections[-1].text}\n{para}" if sections[-1].text else para
         elif role == ROLE_MORE and sections:  # the rest of a paragraph longer than one Excel cell holds
             sections[-1].text += text if view.text(r + 1, role_col) == ROLE_MORE else text.rstrip()
+        elif role in (ROLE_TABLE, ROLE_INSERT) and sections:
+            line = str(view.sheet.get(r, role_col + 1) or "").strip()
+            if line:
+                sections[-1].text = f"{sections[-1].text}\n{line}" if sections[-1].text else line
     packet.report.sections = sections

@@ -11,6 +11,7 @@ and checks that its results equal the cached ones.
 
 from __future__ import annotations
 
+import io
 import itertools
 import re
 import shutil
@@ -21,6 +22,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -31,9 +33,21 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.numbers import Kind, round_half_up
 from app.domain.plan import Formula
+from app.domain.report import insert_line
 from app.export import ExportError
 from app.export.celltext import TooLong, chunks, write_text
-from app.export.document import ALIGN_LEFT, ALIGN_RIGHT, Cell, Part, PrintDocument, ReportDoc
+from app.export.document import (
+    ALIGN_LEFT,
+    ALIGN_RIGHT,
+    REVIEW_HEADER,
+    REVIEW_TITLE,
+    Cell,
+    Chart,
+    Part,
+    PrintDocument,
+    QuotedTable,
+    ReportDoc,
+)
 from app.export.paging import (
     char_width,
     estimate_heights,
@@ -150,7 +164,11 @@ class _Sheet:
         elif cell.value is not None:
             x.value = cell.value
         elif cell.text:
-            write_text(x, cell.text, f"工作表“{ws.title}”{x.coordinate}（{cell.path or cell.key or '表头'}）")
+            text = cell.text if cell.typed is None else cell.typed  # a draft's marks are in the comment
+            if text:
+                write_text(x, text, f"工作表“{ws.title}”{x.coordinate}（{cell.path or cell.key or '表头'}）")
+        if cell.comment:
+            x.comment = Comment(cell.comment, "PerfEval Desk", width=260, height=110)
         if cell.kind in NUMBER_FORMATS and (cell.value is not None or formula):
             x.number_format = NUMBER_FORMATS[cell.kind]
         x.font = Font(name=FONT_NAME, size=10, bold=cell.header)
@@ -241,12 +259,16 @@ def _cached(cell: Cell) -> Decimal | str:
 #: role of a 附件4 row, kept in a hidden column so the import can read the chapters back; a paragraph longer
 #: than one Excel cell holds goes on in 续 rows
 ROLE_TITLE, ROLE_TEXT, ROLE_TABLE, ROLE_MORE = "章", "文", "表", "续"
+#: a generated table or chart (its caption row; column J holds the 【caption】 line the import puts back) and
+#: the rows it generated (not read back: they are made again from the figures)
+ROLE_INSERT, ROLE_MADE = "插", "生"
 
 
 #: the report's columns A–H: a paragraph spans them all, a quoted table spreads its columns over them;
 #: the row roles go into hidden column I, outside the print area
 _REPORT_COLS = (1, 2, 3, 4, 5, 6, 7, 8)
 _ROLE_COL = 9
+_SOURCE_COL = 10  # hidden too: a table row's line as the clerk wrote it (a | b | c), an insert's 【caption】
 _REPORT_COL_UNITS = 10.5
 _REPORT_MARGINS = (28 / 25.4, 26 / 25.4, 37 / 25.4, 35 / 25.4)  # GB/T 9704: left, right, top, bottom
 
@@ -254,7 +276,8 @@ _REPORT_MARGINS = (28 / 25.4, 26 / 25.4, 37 / 25.4, 35 / 25.4)  # GB/T 9704: lef
 def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
     for c in _REPORT_COLS:
         ws.column_dimensions[get_column_letter(c)].width = _REPORT_COL_UNITS
-    ws.column_dimensions[get_column_letter(_ROLE_COL)].hidden = True
+    for hidden in (_ROLE_COL, _SOURCE_COL):
+        ws.column_dimensions[get_column_letter(hidden)].hidden = True
     last_col = _REPORT_COLS[-1]
     width_pt = _points(_REPORT_COL_UNITS) * len(_REPORT_COLS)
     _text(ws, 1, 1, rep.attachment).font = Font(name=FONT_NAME, size=12)
@@ -284,14 +307,22 @@ def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
         # every chapter has its title row, also an untitled opening section (a short empty row)
         text_row(ch.title, Font(name=FONT_NAME, size=14, bold=True), Alignment(wrap_text=True, vertical="center"),
                  ROLE_TITLE)
-        for p in ch.paragraphs:  # a paragraph longer than a cell holds goes on in ROLE_MORE rows
-            first, *rest = chunks("\u3000\u3000" + p)
-            text_row(first, body, wrap, ROLE_TEXT)
-            for more in rest:
-                text_row(more, body, wrap, ROLE_MORE)
-        for t in ch.tables:
-            text_row(t.caption, Font(name=FONT_NAME, size=11, bold=True), center, ROLE_TABLE)
-            row = _ruled_table(ws, row, [t.header, *t.rows], width_pt)
+        for block in ch.blocks:
+            if isinstance(block, str):  # a paragraph longer than a cell holds goes on in ROLE_MORE rows
+                first, *rest = chunks("\u3000\u3000" + block)
+                text_row(first, body, wrap, ROLE_TEXT)
+                for more in rest:
+                    text_row(more, body, wrap, ROLE_MORE)
+                continue
+            if isinstance(block, QuotedTable) and not block.generated:
+                row = _ruled_table(ws, row, [block.header, *block.rows], width_pt, ROLE_TABLE)
+                continue
+            ws.cell(row, _SOURCE_COL, insert_line(block.caption))
+            text_row(block.caption, Font(name=FONT_NAME, size=11, bold=True), center, ROLE_INSERT)
+            if isinstance(block, QuotedTable):
+                row = _ruled_table(ws, row, [block.header, *block.rows], width_pt, ROLE_MADE)
+            else:
+                row = _chart_rows(ws, row, block, width_pt)
     ws.print_area = f"A1:{get_column_letter(last_col)}{row - 1}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "portrait"
@@ -306,9 +337,60 @@ def _report_sheet(ws: Worksheet, rep: ReportDoc, draft: bool) -> None:
         ws.oddHeader.center.text = DRAFT_HEADER
 
 
-def _ruled_table(ws: Worksheet, row: int, rows: list[list[str]], width_pt: float) -> int:
-    """A quoted table as a table: its columns spread over the report's visible columns, every cell ruled;
-    the first row (the heading) bold.  Returns the row after it."""
+def _review_sheet(ws: Worksheet, doc: PrintDocument) -> None:
+    """审核结果 as a last sheet (the import does not read it): mark, 类型, the message, the 合理性说明."""
+    marked = any(m for m, *_ in doc.review)
+    header = REVIEW_HEADER if marked else REVIEW_HEADER[1:]
+    units = (6.0, 7.0, 60.0, 36.0) if marked else (7.0, 64.0, 38.0)
+    for c, w in enumerate(units, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(header))
+    _text(ws, 1, 1, REVIEW_TITLE).font = Font(name=FONT_NAME, size=16, bold=True)
+    ws.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 30
+    for r, line in enumerate([header, *(x if marked else x[1:] for x in doc.review)], start=2):
+        lines = 1
+        for c, (text, w) in enumerate(zip(line, units, strict=True), start=1):
+            x = _text(ws, r, c, text, REVIEW_TITLE)
+            x.font = Font(name=FONT_NAME, size=10, bold=r == 2)
+            x.alignment = Alignment(horizontal="center" if c < len(header) - 1 or r == 2 else "left",
+                                    vertical="center", wrap_text=True)
+            x.border = BORDER
+            lines = max(lines, text_lines(text, _points(w) - 6, 10))
+        ws.row_dimensions[r].height = max(20.0, lines * 14 + 6)
+    ws.print_title_rows = "2:2"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.oddFooter.center.text = "审核结果 第 &P 页"
+    if doc.draft:
+        ws.oddHeader.center.text = DRAFT_HEADER
+
+
+def _chart_rows(ws: Worksheet, row: int, chart: Chart, width_pt: float) -> int:
+    """A generated chart as a picture in one tall row (the caption row is above it).  Returns the row after it."""
+    from openpyxl.drawing.image import Image
+
+    from app.export.docx import chart_png
+
+    img = Image(io.BytesIO(chart_png(chart.bars)))
+    w_px = width_pt * 4 / 3 * 0.9
+    img.height, img.width = img.height * w_px / img.width, w_px
+    img.anchor = f"{get_column_letter(_REPORT_COLS[0])}{row}"
+    ws.add_image(img)
+    ws.cell(row, _ROLE_COL, ROLE_MADE)
+    ws.row_dimensions[row].height = img.height * 3 / 4 + 6
+    return row + 1
+
+
+def _ruled_table(ws: Worksheet, row: int, rows: list[list[str]], width_pt: float, role: str) -> int:
+    """A report table as a table: its columns spread over the report's visible columns, every cell ruled;
+    the first row (the heading) bold.  Each row's cells as written go into the hidden source column (the
+    import reads them back from there: a merged or folded cell would not say where a column ends).
+    Returns the row after it."""
+    source = [" | ".join(r) for r in rows]
     ncols = max(len(r) for r in rows)
     slots = len(_REPORT_COLS)
     if ncols > slots:  # more columns than slots: one column each, the rest folded into the last
@@ -330,7 +412,8 @@ def _ruled_table(ws: Worksheet, row: int, rows: list[list[str]], width_pt: float
             for c in range(a, b + 1):
                 ws.cell(row, c).border = BORDER
             lines = max(lines, text_lines(text, slot_pt * (bounds[k + 1] - bounds[k]) - 6, 10.5))
-        ws.cell(row, _ROLE_COL, ROLE_TABLE)
+        ws.cell(row, _ROLE_COL, role)
+        ws.cell(row, _SOURCE_COL, source[i])
         ws.row_dimensions[row].height = max(20.0, lines * 14.5 + 6)
         row += 1
     return row
@@ -392,6 +475,8 @@ def _write_xlsx(doc: PrintDocument, out: Path) -> list[str]:
         sheets.append(sheet)
     if doc.report is not None:
         _report_sheet(wb.create_sheet(doc.report.attachment), doc.report, doc.draft)
+    if doc.review:
+        _review_sheet(wb.create_sheet(REVIEW_TITLE), doc)
     if default is not None:
         wb.remove(default)
     wb.calculation = CalcProperties(fullCalcOnLoad=True)

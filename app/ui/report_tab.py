@@ -1,16 +1,20 @@
 """附件4 自评报告: the section editor, and the figures from the tables that the report quotes.
 
-The side panel shows the current 基本支出/项目支出/执行数/执行率/得分/总分 (from the evaluation, so it follows
-every edit of the tables), inserts them at the cursor in the wording the checker reads, lists the
-cross_table_mismatch issues of the report, and can rewrite stale quoted figures with the table's.
+The side panel shows the figures the pack lets the report quote (its ``quotes`` check: 基本支出/项目支出) and
+the packet's scorecard (执行数/执行率/得分/总分), from the evaluation so they follow every edit of the tables;
+inserts them at the cursor in the wording the checker reads; lists the cross_table_mismatch issues of the
+report and can rewrite stale quoted figures with the table's.  A table copied from Excel/WPS is pasted as
+table lines (``a | b | c``, printed as a ruled table), and the pack's generated tables and charts are asked
+for with a line 【表1 …】 (:mod:`app.domain.report`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -30,17 +34,44 @@ from app.domain.edits import Edit, insert_item, remove_item, set_cell
 from app.domain.model import ReportSection
 from app.domain.numbers import format_money
 from app.domain.packs import fill
+from app.domain.report import from_clipboard, insert_line
 from app.ui.session import Session, list_edit_index
 
-#: (label, where the figure comes from, how it reads in the report)
-_MONEY_FIGURES = (("基本支出", "self_eval.spending.basic"), ("项目支出", "self_eval.spending.project"))
-_OTHER_FIGURES = (
-    ("全年执行数", "self_eval.executed", "全年执行数{}万元"),
-    ("执行率", "self_eval.execution_rate", "预算执行率{}"),
-    ("执行率得分", "self_eval.execution_score", "执行率得分{}分"),
-    ("总分", "self_eval.total_score", "自评总分{}分"),
-)
-# Same wording as the checker's cross-table rule: 基本支出为123.45万元
+
+@dataclass(frozen=True)
+class QuotedFigure:
+    """A figure the report may quote: its name, where it comes from, how it reads in the text."""
+
+    name: str
+    ref: str  # a field path or a figure key
+    wording: str  # 基本支出{}万元 — the checker's wording for the quoted money figures
+    checked: bool = False  # the pack's quotes check compares the text's figure with the table's
+
+
+def quoted_figures(session: Session) -> list[QuotedFigure]:
+    """The pack's quoted figures (checked against the text) and the packet's own scorecard figures."""
+    out = [QuotedFigure(word, ref, f"{word}{{}}万元", checked=True)
+           for chk in session.pack.checks if chk.kind == "quotes" for word, ref in chk.quotes.items()]
+    for sp in session.evaluation.plan.scorecards:
+        if sp.prefix.startswith("projects["):
+            continue
+        out += [QuotedFigure("全年执行数", sp.rate_refs[0], "全年执行数{}万元"),
+                QuotedFigure("执行率", sp.key("execution_rate"), "预算执行率{}"),
+                QuotedFigure("执行率得分", sp.key("execution_score"), "执行率得分{}分"),
+                QuotedFigure("总分", sp.key("total_score"), "自评总分{}分")]
+    return out
+
+
+class ReportEditor(QPlainTextEdit):
+    """The chapter's text; a block copied from Excel/WPS (tab-separated) is pasted as table lines."""
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # Qt's name
+        text = source.text() if source.hasText() else ""
+        if "\t" in text:
+            self.insertPlainText(from_clipboard(text))
+            return
+        super().insertFromMimeData(source)
+
 _EDIT_KEYS = frozenset({Qt.Key.Key_Backspace, Qt.Key.Key_Delete, Qt.Key.Key_Return, Qt.Key.Key_Enter})
 
 
@@ -51,7 +82,7 @@ def _changes_text(event: QKeyEvent) -> bool:
     return bool(event.text()) or event.key() in _EDIT_KEYS
 
 
-_QUOTED = re.compile(r"(基本支出|项目支出)((?:为|共计|合计|共|总计)?\s*)([0-9][0-9,]*(?:\.[0-9]+)?)(\s*万元)")
+_QUOTE_TAIL = r"((?:为|共计|合计|共|总计)?\s*)([0-9][0-9,]*(?:\.[0-9]+)?)(\s*万元)"
 
 
 class ReportTab(QWidget):
@@ -77,28 +108,42 @@ class ReportTab(QWidget):
         left.addLayout(buttons)
 
         self.title = QLineEdit()
-        self.text = QPlainTextEdit()
-        self.text.setPlaceholderText("在此撰写本章内容；右侧的数字可直接插入。")
+        self.text = ReportEditor()
+        self.text.setPlaceholderText(
+            "在此撰写本章内容；右侧的数字可直接插入。\n从Excel或WPS复制的表格可直接粘贴，打印时成为表格（各列以“|”分隔）。"
+        )
         middle = QVBoxLayout()
         middle.addWidget(QLabel("章节标题"))
         middle.addWidget(self.title)
         middle.addWidget(self.text, 1)
 
         self.figure_values: dict[str, QLabel] = {}
+        self.figures = quoted_figures(session)
         figures = QGroupBox("表格中的数字（随表格自动更新）")
         grid = QGridLayout(figures)
-        rows = [(name, key) for name, key in _MONEY_FIGURES] + [(n, k) for n, k, _ in _OTHER_FIGURES]
-        for r, (name, key) in enumerate(rows):
+        for r, fig in enumerate(self.figures):
             value = QLabel()
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             insert = QPushButton("插入")
-            insert.setToolTip(f"在光标处插入{name}")
-            insert.clicked.connect(lambda _=False, k=key: self.insert_figure(k))
-            grid.addWidget(QLabel(name), r, 0)
+            insert.setToolTip(f"在光标处插入{fig.name}")
+            insert.clicked.connect(lambda _=False, f=fig: self.insert_figure(f))
+            grid.addWidget(QLabel(fig.name), r, 0)
             grid.addWidget(value, r, 1)
             grid.addWidget(insert, r, 2)
-            self.figure_values[key] = value
+            self.figure_values[fig.ref] = value
+        inserts = session.pack.report.inserts if session.pack.report is not None else ()
+        self.insert_buttons: dict[str, QPushButton] = {}
+        generated = QGroupBox("生成表格或图表（按表格中的数字）")
+        box = QVBoxLayout(generated)
+        for ins in inserts:
+            b = QPushButton(f"插入{ins.caption.split(' ')[0]}")
+            b.setToolTip(f"在光标处另起一行写入“{insert_line(ins.caption)}”：打印时在此生成{ins.caption}，"
+                         "数字取自表格，与报告的审核一致")
+            b.clicked.connect(lambda _=False, c=ins.caption: self.insert_block(c))
+            box.addWidget(b)
+            self.insert_buttons[ins.caption] = b
+        generated.setVisible(bool(inserts))
         self.mismatches = QLabel()
         self.mismatches.setWordWrap(True)
         self.sync = QPushButton("用表格数字更新报告中的金额")
@@ -106,6 +151,7 @@ class ReportTab(QWidget):
         self.sync.clicked.connect(self.sync_figures)
         right = QVBoxLayout()
         right.addWidget(figures)
+        right.addWidget(generated)
         right.addWidget(self.mismatches)
         right.addWidget(self.sync)
         right.addStretch(1)
@@ -236,11 +282,11 @@ class ReportTab(QWidget):
 
     # --- figures ---------------------------------------------------------------------------------
 
-    def figure_text(self, key: str) -> str:
+    def figure_text(self, ref: str) -> str:
         ev = self.session.evaluation
-        if key in dict(_MONEY_FIGURES).values() or key == "self_eval.executed":
-            return format_money(ev.cells.value(key))
-        return ev.computed.text(key)
+        if ref in ev.plan.figures:
+            return ev.computed.text(ref)
+        return format_money(ev.cells.value(ref))
 
     def refresh_figures(self) -> None:
         for key, label in self.figure_values.items():
@@ -258,20 +304,28 @@ class ReportTab(QWidget):
         self.mismatches.setStyleSheet("color: #a40000;" if issues else "color: #2a6a2a;")
         self.sync.setEnabled(bool(issues))
 
-    def insert_figure(self, key: str) -> None:
-        names = {k: n for n, k in _MONEY_FIGURES}
-        if key in names:
-            snippet = f"{names[key]}{self.figure_text(key)}万元"
-        else:
-            pattern = next(p for _n, k, p in _OTHER_FIGURES if k == key)
-            snippet = pattern.format(self.figure_text(key))
-        self.text.insertPlainText(snippet)
+    def insert_figure(self, fig: QuotedFigure) -> None:
+        self.text.insertPlainText(fig.wording.format(self.figure_text(fig.ref)))
+        self.commit_text()
+
+    def insert_block(self, caption: str) -> None:
+        """【caption】 on a line of its own at the cursor: the generated table or chart goes there."""
+        cursor = self.text.textCursor()
+        before = "" if cursor.atBlockStart() else "\n"
+        after = "" if cursor.atBlockEnd() and cursor.atEnd() else "\n"
+        self.text.insertPlainText(f"{before}{insert_line(caption)}{after}")
         self.commit_text()
 
     def sync_figures(self) -> None:
-        """Rewrite 基本支出/项目支出 amounts quoted in every section with the figures of 附件2."""
+        """Rewrite the checked money figures quoted in every section (基本支出/项目支出) with the tables'."""
         self.commit_text()
-        values = {name: self.session.evaluation.cells.value(key) for name, key in _MONEY_FIGURES}
+        money = [f for f in self.figures if f.checked]
+        if not money:
+            return
+        ev = self.session.evaluation
+        values = {f.name: ev.computed.value(f.ref) if f.ref in ev.plan.figures else ev.cells.value(f.ref)
+                  for f in money}
+        pattern = re.compile(f"({'|'.join(re.escape(f.name) for f in money)}){_QUOTE_TAIL}")
         edits: list[Edit] = []
         for i, sec in enumerate(self.session.packet.report.sections):
 
@@ -279,7 +333,7 @@ class ReportTab(QWidget):
                 value = values.get(m.group(1))
                 return m.group(0) if value is None else f"{m.group(1)}{m.group(2)}{format_money(value)}{m.group(4)}"
 
-            new = _QUOTED.sub(repl, sec.text)
+            new = pattern.sub(repl, sec.text)
             if new != sec.text:
                 edits.append(set_cell(self.session.packet, f"report.sections[{i}].text", new))
         self.session.commit(edits)

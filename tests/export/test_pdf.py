@@ -81,7 +81,7 @@ def test_pdf_prints_every_label_and_figure(seed: str, exports: dict[tuple[str, s
         assert flat(proj.name) in text
     for sec in packet.report.sections:
         assert flat(sec.title) in text
-        assert flat(sec.text) in text
+        assert flat(sec.text.replace("|", "")) in text  # the clerk's tables (seed 003) cell by cell
 
 
 def test_seed000_known_figures(exports: dict[tuple[str, str], Path]) -> None:
@@ -155,9 +155,8 @@ def test_cover_and_footer(exports: dict[tuple[str, str], Path]) -> None:
     assert "2024年度中共岳阳市委组织部整体支出绩效自评报告" in cover
     assert "2025年6月25日" in cover  # unit.date 2025-06-25
     assert "填表人：" in pages[0] and "单位负责人签字：" in pages[0]
-    # the budget-vs-execution chart of the report, with its legend
-    chart = next(p for p in pages if "图1预算数与执行数对比（万元）" in p)
-    assert "预算数" in chart and "执行数" in chart and "部门整体" in chart
+    # no generated table or chart where the clerk did not ask for one (tests/export/test_report_blocks.py)
+    assert not any("图1预算数与执行数对比" in p or "表1一般公共预算支出情况" in p for p in pages)
 
 
 def long_packet(n: int) -> Packet:

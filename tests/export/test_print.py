@@ -145,10 +145,11 @@ def test_xlsx_pages_repeat_labels_and_keep_the_end_together(exports: dict[tuple[
     assert any("填表人" in str(ws.cell(r, 1).value or "") for r in range(total, ws.max_row + 1))
     for sheet in wb.worksheets:
         assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
-    # 附件4: wrapping rows over A–H, the quoted tables as ruled cells
+    # 附件4: wrapping rows over A–H, the clerk's tables (seed 003) as ruled cells
     rep = wb["附件4"]
     assert rep.print_area and "H" in str(rep.print_area)
-    heading = next(c for row in rep.iter_rows() for c in row if c.value == "基本支出")
+    tables = openpyxl.load_workbook(exports[("seed_003", "xlsx")])["附件4"]
+    heading = next(c for row in tables.iter_rows() for c in row if c.value == "预算项目")
     assert heading.border.left.style == "thin" and heading.border.top.style == "thin"
     assert all(rep.cell(r, 1).alignment.wrap_text for r in range(3, rep.max_row) if rep.cell(r, 1).value)
 
@@ -166,7 +167,8 @@ def test_docx_heading_styles_language_and_sections(exports: dict[tuple[str, str]
     assert any(p.style.name == "Heading 2" or p.text.startswith("（一）") for p in d.paragraphs)
     assert "仿宋" in xml["word/styles.xml"] and "黑体" in xml["word/styles.xml"] and "楷体" in xml["word/styles.xml"]
     assert all(name in xml["word/fontTable.xml"] for name in ("仿宋", "黑体", "楷体", "FangSong"))
-    cover, body = d.sections[-2], d.sections[-1]
+    cover, body, review = d.sections[-3:]  # the draft ends with its 审核结果, not numbered with the report
+    assert review.footer.paragraphs[0].text == "审核结果" and "PAGE" not in review.footer._element.xml
     for s in (cover, body):
         assert (round(s.top_margin.mm), round(s.bottom_margin.mm), round(s.left_margin.mm),
                 round(s.right_margin.mm)) == (37, 35, 28, 26)

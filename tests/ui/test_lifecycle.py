@@ -190,7 +190,7 @@ def test_a_warning_explained_counts_as_explained_and_travels(  # type: ignore[no
     # printed on the 审核结果 page
     from app.export.document import build_document
 
-    assert ("提示", warning.message, "附件1只含专项，口径不同") in build_document(session.packet).review
+    assert ("", "提示", warning.message, "附件1只含专项，口径不同") in build_document(session.packet).review
     window.undo()
     assert not session.evaluation.explained
 

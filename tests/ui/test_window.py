@@ -152,6 +152,32 @@ def test_report_figures_follow_the_tables(qtbot: QtBot, window: MainWindow, reop
     assert "不一致" in tab.mismatches.text()
 
 
+def test_report_pastes_an_excel_table_and_asks_for_a_generated_one(
+        qtbot: QtBot, window: MainWindow, reopen) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QMimeData
+
+    from app.export.document import QuotedTable, build_document
+
+    tab = window.report_tab
+    window.tabs.setCurrentWidget(tab)
+    tab.sections.setCurrentRow(1)
+    tab.text.setPlainText("支出情况如下：\n")
+    tab.text.moveCursor(tab.text.textCursor().MoveOperation.End)
+    copied = QMimeData()
+    copied.setText("预算项目\t本年预算\t本年决算\r\n基本支出\t329.47\t412.23\r\n")  # what Excel/WPS put there
+    tab.text.insertFromMimeData(copied)
+    tab.text.moveCursor(tab.text.textCursor().MoveOperation.End)
+    qtbot.mouseClick(tab.insert_buttons["表1 一般公共预算支出情况（万元）"], Qt.MouseButton.LeftButton)
+    expected = "支出情况如下：\n预算项目 | 本年预算 | 本年决算\n基本支出 | 329.47 | 412.23\n【表1 一般公共预算支出情况（万元）】"
+    assert tab.session.packet.report.sections[1].text == expected
+    assert reopen().report.sections[1].text == expected
+    doc = build_document(tab.session.packet, draft=True)
+    assert doc.report is not None
+    tables = [b for b in doc.report.chapters[1].blocks if isinstance(b, QuotedTable)]
+    assert [t.header for t in tables] == [["预算项目", "本年预算", "本年决算"], ["基本支出", "项目支出", "合计"]]
+    assert tables[1].rows[0][0] == tab.figure_text("self_eval.spending.basic")
+
+
 def test_run_gui_opens_the_sample_and_quits(qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from app.storage import open_database
     from app.ui.main import run_gui
