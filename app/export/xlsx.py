@@ -364,7 +364,7 @@ def _review_sheet(ws: Worksheet, doc: PrintDocument) -> None:
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "审核结果 第 &P 页"
+    ws.oddFooter.center.text = "审核结果"  # &P would count on from the forms when the whole workbook prints
     if doc.draft:
         ws.oddHeader.center.text = DRAFT_HEADER
 

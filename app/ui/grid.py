@@ -33,6 +33,7 @@ from PySide6.QtGui import (
     QKeySequence,
     QPaintEvent,
     QResizeEvent,
+    QShowEvent,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
@@ -456,6 +457,7 @@ class FormView(QTableView):
         self._refit.setSingleShot(True)
         self._refit.setInterval(150)
         self._refit.timeout.connect(self._refit_rows)
+        self._fit_when_shown = False
         self.setItemDelegate(ParagraphDelegate(self))
         self.horizontalHeader().hide()
         self.verticalHeader().hide()
@@ -498,7 +500,17 @@ class FormView(QTableView):
             if cell.row_span > 1 or cell.col_span > 1:
                 self.setSpan(r, c, cell.row_span, cell.col_span)
         self.fit_columns()
-        self.fit_rows(range(grid.rows))
+        if self.isVisible():
+            self.fit_rows(range(grid.rows))
+        else:  # a tab not on screen (or a window not yet shown): measured when it shows, not at start-up
+            self._fit_when_shown = True
+
+    def showEvent(self, event: QShowEvent) -> None:  # Qt's name
+        if self._fit_when_shown:
+            self._fit_when_shown = False
+            self.fit_columns()
+            self.fit_rows(range(self.grid_model().grid.rows))
+        super().showEvent(event)
 
     # --- sizes -----------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 
 from app.domain.edits import Edit, InsertItem, RemoveItem, SetCell, apply_edit, invert, set_cell
 from app.domain.evaluate import Evaluation, evaluate
@@ -100,6 +100,11 @@ class Refusal:
 
 def edit_paths(group: Sequence[Edit]) -> set[str]:
     return {e.path if isinstance(e, SetCell) else e.list_path for e in group}
+
+
+#: "write the queue now": posted at low priority, so it comes after the repaint Qt has just posted (its
+#: UpdateRequest is low priority too, and posted events of one priority keep their order)
+_FLUSH = QEvent.Type(QEvent.registerEventType())
 
 
 class Session(QObject):
@@ -203,12 +208,19 @@ class Session(QObject):
         changed.update(p for p in issues.keys() | old_issues.keys() if issues.get(p) != old_issues.get(p))
         self.changed_paths = changed
         emit(self.changed, done, int(any(is_structural(e) for e in done)))
-        # The write follows at once, in the next turn of the event loop: the clerk sees the new figures
-        # first, the disk catches up a few milliseconds later (flush() forces it: closing, switching).
+        # The write follows at once, right after the repaint: the clerk sees the new figures first, the disk
+        # catches up a few milliseconds later (flush() forces it: closing, switching).
         # While the database refuses (locked, full), the retry timer writes the queue; no keystroke waits.
         if not self._save_scheduled and not self._retry.isActive():
             self._save_scheduled = True
-            QTimer.singleShot(0, self.flush)
+            QCoreApplication.postEvent(self, QEvent(_FLUSH), Qt.EventPriority.LowEventPriority.value)
+
+    def event(self, e: QEvent) -> bool:  # Qt's name
+        if e.type() == _FLUSH:
+            if self._save_scheduled:  # not written meanwhile by an explicit flush()
+                self.flush()
+            return True
+        return super().event(e)
 
     # --- saving -----------------------------------------------------------------------------------
 

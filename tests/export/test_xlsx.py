@@ -37,7 +37,7 @@ def test_sheets_and_print_setup(seed: str, exports: dict[tuple[str, str], Path])
         assert int(ps.paperSize) == 9  # A4
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert ps.fitToWidth == 1 and ps.fitToHeight == 0
-        footer = "审核结果 第 &P 页" if ws.title == "审核结果" else "第 &P 页 共 &N 页"
+        footer = "审核结果" if ws.title == "审核结果" else "第 &P 页 共 &N 页"
         assert ws.oddFooter.center.text == footer
         assert ws.page_margins.left > 0.3
         assert ws.oddHeader.center.text.startswith("草稿")  # a draft export
