@@ -168,7 +168,10 @@ def test_report_pastes_an_excel_table_and_asks_for_a_generated_one(
     tab.text.insertFromMimeData(copied)
     tab.text.moveCursor(tab.text.textCursor().MoveOperation.End)
     qtbot.mouseClick(tab.insert_buttons["表1 一般公共预算支出情况（万元）"], Qt.MouseButton.LeftButton)
-    expected = "支出情况如下：\n预算项目 | 本年预算 | 本年决算\n基本支出 | 329.47 | 412.23\n【表1 一般公共预算支出情况（万元）】"
+    expected = (
+        "支出情况如下：\n预算项目 | 本年预算 | 本年决算\n基本支出 | 329.47 | 412.23\n"
+        "【表1 一般公共预算支出情况（万元）】"
+    )
     assert tab.session.packet.report.sections[1].text == expected
     assert reopen().report.sections[1].text == expected
     doc = build_document(tab.session.packet, draft=True)
