@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from benchmarks import as_installed  # noqa: E402
+
 DATA = ROOT / "tests" / "data"
 SEED = DATA / "seed_004.json"
 
@@ -90,7 +93,7 @@ def main() -> int:
     args = parser.parse_args()
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     tmp = Path(tempfile.mkdtemp(prefix="perfeval-procbench-"))
-    env = {**os.environ, "PERFEVAL_LOG_DIR": str(tmp)}
+    env = as_installed({**os.environ, "PERFEVAL_LOG_DIR": str(tmp)}, ROOT)
     app = [sys.executable, "-m", "app", "export"]
     when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     print(f"machine: {os.cpu_count()} cores; Python {sys.version.split()[0]}; {when}")

@@ -38,6 +38,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks import as_installed  # noqa: E402
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
@@ -196,8 +198,8 @@ def _launch(cmd: list[str], env: dict[str, str]) -> tuple[float, dict[str, float
 def cold_starts(runs: int, tmp: Path) -> None:
     start_db = tmp / "start.db"
     cache = tmp / "cache"
-    env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-           "PERFEVAL_CACHE_DIR": str(cache)}
+    env = as_installed({**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+                        "PERFEVAL_CACHE_DIR": str(cache)}, ROOT)
     app_cmd = [sys.executable, "-m", "app", "--db", str(start_db), "--quit-after", "0"]
     minimal_cmd = [sys.executable, str(ROOT / "benchmarks" / "minimal_window.py")]
     if not start_db.exists():  # a clerk's database with seed 000 (a new one shows the read-only 示例 instead)

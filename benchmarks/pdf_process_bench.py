@@ -27,6 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks import as_installed  # noqa: E402
 
 
 def _cpu() -> str:
@@ -77,7 +78,7 @@ def main() -> int:
     seed = ROOT / "tests" / "data" / f"seed_{args.seed}.json"
     work = Path(tempfile.mkdtemp(prefix="pdf-bench-"))
     cache = work / "cache"
-    env = {**os.environ, "PERFEVAL_CACHE_DIR": str(cache), "PYTHONPATH": str(args.root)}
+    env = as_installed({**os.environ, "PERFEVAL_CACHE_DIR": str(cache), "PYTHONPATH": str(args.root)}, args.root)
     ours = [sys.executable, "-m", "app", "export", str(seed), "-f", "pdf", "-o", str(work / "ours.pdf")]
     xlsx = work / "packet.xlsx"
     subprocess.run([sys.executable, "-m", "app", "export", str(seed), "-f", "xlsx", "-o", str(xlsx)], check=True,

@@ -32,6 +32,8 @@ _UNITS = set("万亿千百十元角个人次项条款章节页号分天年月日
 _MAX_UNIT = 3
 #: a bracketed group up to this many characters is one piece: （㎡） （万元） （50分）
 _MAX_GROUP = 8
+#: how far a line may exceed its width (float noise), here and in :func:`line_ends`
+LINE_FUZZ = 1e-6
 _PAIRS = {"（": "）", "(": ")", "《": "》", "【": "】", "〔": "〕", "“": "”", "[": "]"}
 
 
@@ -101,7 +103,7 @@ def marks_allow(text: Sequence[str]) -> list[bool]:
 
 
 def line_ends(widths: Sequence[float], allowed: Sequence[bool], max_widths: Sequence[float],
-              hard: Sequence[bool] = (), cut: Sequence[bool] = (), fuzz: float = 1e-6) -> list[int]:
+              hard: Sequence[bool] = (), cut: Sequence[bool] = (), fuzz: float = LINE_FUZZ) -> list[int]:
     """Greedy line filling: the index after the last glyph of every line.
 
     ``allowed[i]``: a line may start at glyph ``i`` (:func:`breakable`); ``cut[i]``: a piece wider than the
