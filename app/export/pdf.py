@@ -14,6 +14,7 @@ unbreakable piece (“（万元）”, a number with its unit) so nothing overfl
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -24,6 +25,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -79,6 +81,12 @@ _SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）[^。！？；]{
 def _style(name: str, size: float, align: int = TA_LEFT, face: Face = HEI, **kw: Any) -> ParagraphStyle:
     kw.setdefault("leading", size * 1.3)
     return ParagraphStyle(name, fontName=face.name, fontSize=size, alignment=align, wordWrap="CJK", **kw)
+
+
+def _flate_fast(data: str | bytes) -> bytes:
+    """reportlab's Flate filter at level 1 instead of zlib's default 6: the font subsets are most of a PDF's
+    bytes, and level 1 compresses seed 004 in 14 ms instead of 36 ms for a file 7 % larger (522 KiB, not 488 KiB)."""
+    return zlib.compress(data.encode("utf8") if isinstance(data, str) else data, 1)
 
 
 @dataclass
@@ -503,6 +511,7 @@ class _Writer:
         from reportlab import rl_config
 
         rl_config.useA85 = 0  # binary (compressed) streams: ASCII85 only makes the file larger and slower
+        pdfdoc.PDFZCompress.encode = _flate_fast
         draft = self.doc.draft
 
         def decorate(kind: str) -> Any:
