@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields, is_dataclass
+from functools import lru_cache
 from typing import Any
 
 _TOKEN = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
@@ -17,6 +18,12 @@ class PathError(KeyError):
 
 
 def parse_path(path: str) -> list[str | int]:
+    return list(_parse(path))
+
+
+@lru_cache(maxsize=8192)
+def _parse(path: str) -> tuple[str | int, ...]:
+    """(cached: the same few hundred paths are parsed for every screen, check and export)"""
     parts: list[str | int] = []
     pos = 0
     for m in _TOKEN.finditer(path):
@@ -27,7 +34,7 @@ def parse_path(path: str) -> list[str | int]:
         pos = m.end()
     if pos != len(path) or not parts:
         raise PathError(path)
-    return parts
+    return tuple(parts)
 
 
 def join_path(*parts: str | int) -> str:

@@ -186,6 +186,17 @@ def covered(face: Face = HEI) -> frozenset[int] | dict[int, int]:
     return load(face).face.charToGlyph
 
 
+_CHARS: dict[str, frozenset[str]] = {}
+
+
+def _chars(face: Face) -> frozenset[str]:
+    """The face's characters as strings (plus tab and newline), so a whole text is checked at C speed."""
+    chars = _CHARS.get(face.name)
+    if chars is None:
+        chars = _CHARS[face.name] = frozenset(map(chr, covered(face))) | {"\n", "\t"}
+    return chars
+
+
 class Coverage:
     """Makes strings printable and remembers the characters it had to replace."""
 
@@ -194,9 +205,9 @@ class Coverage:
 
     def printable(self, text: str) -> str:
         """``text`` with every character the fallback face (Micro Hei) lacks replaced."""
-        cmap = covered(HEI)
-        if all(ord(ch) in cmap or ch in "\n\t" for ch in text):
+        if _chars(HEI).issuperset(text):
             return text
+        cmap = covered(HEI)
         out: list[str] = []
         for ch in text:
             if ord(ch) in cmap or ch in "\n\t":
@@ -216,8 +227,7 @@ class Coverage:
         """``text`` (made printable) cut into (face name, text) runs: each character in the first face of
         ``face``'s fallback chain that has it."""
         text = self.printable(text)
-        first = covered(face)
-        if all(ord(ch) in first or ch in "\n\t" for ch in text):
+        if _chars(face).issuperset(text):
             return [(face.name, text)] if text else []
         chain = [face]
         while chain[-1].fallback:

@@ -661,12 +661,24 @@ def outlines_from_font(text: str) -> list[tuple[str, tuple[float, ...]]]:
 
 
 def _watermark(canvas: Canvas) -> None:
+    """The 草稿 mark across the page: drawn once per page size as a form (XObject) that every page of that
+    size then references, instead of the outlines written into each page again."""
     w, h = canvas._pagesize
+    name = f"pe-draft-{w:.0f}x{h:.0f}"
+    if not canvas.hasForm(name):
+        canvas.beginForm(name, 0, 0, w, h)
+        _watermark_shape(canvas, w, h)
+        canvas.endForm()
+    canvas.saveState()
+    canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.13))
+    canvas.doForm(name)
+    canvas.restoreState()
+
+
+def _watermark_shape(canvas: Canvas, w: float, h: float) -> None:
     size = min(w, h) * 0.28
     ops = _glyph_outlines(WATERMARK)
     advance = ops[-1][1][0] if ops and ops[-1][0] == "w" else 2.0
-    canvas.saveState()
-    canvas.setFillColor(colors.Color(0.8, 0.1, 0.1, alpha=0.13))
     canvas.translate(w / 2, h / 2)
     canvas.rotate(35)
     canvas.translate(-advance * size / 2, -size * 0.1 - size * 0.35)
@@ -682,7 +694,6 @@ def _watermark(canvas: Canvas) -> None:
         elif op == "z":
             path.close()
     canvas.drawPath(path, stroke=0, fill=1, fillMode=0)
-    canvas.restoreState()
 
 
 class NumberedCanvas(Canvas):

@@ -132,6 +132,13 @@ class CJKParagraph(Paragraph):
         shown = [f for f in frags if f.text]
         if not shown:
             return None
+        if len(shown) == 1 and self.style.alignment != TA_JUSTIFY:
+            # one run in one face: reportlab's plain line kind, drawn with one text call instead of the
+            # per-fragment machinery (a form has thousands of such cells)
+            f = shown[0]
+            ascent, descent = getAscentDescent(f.fontName, f.fontSize)
+            return f.clone(kind=0, lines=[(max_width - used, [f.text])], ascent=ascent, descent=descent,
+                           fontSize=f.fontSize)
         words = [f.clone(text=f.text) for f in shown]
         size = max(f.fontSize for f in shown)
         metrics = [getAscentDescent(f.fontName, f.fontSize) for f in shown]

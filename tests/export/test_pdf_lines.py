@@ -20,6 +20,9 @@ TEXTS = [
 
 def _lines(para: CJKParagraph, width: float) -> list[tuple[Any, ...]]:
     out = para.breakLinesCJK(width)
+    if out.kind == 0:  # one run in one face: (slack, [text]) lines; the rest is the paragraph's
+        return [((text,), (out.fontName,), round(extra, 6), 1, out.fontSize, out.ascent, out.descent, False)
+                for extra, (text,) in out.lines]
     return [(tuple(w.text for w in line.words), tuple(w.fontName for w in line.words), round(line.extraSpace, 6),
              line.wordCount, line.fontSize, line.ascent, line.descent, line.lineBreak) for line in out.lines]
 
