@@ -4,7 +4,7 @@
 # Qt's xcb platform plugin needs these X libraries on a bare Debian/Ubuntu desktop or server.
 RUNTIME_DEBS="libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 \
 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-randr0 \
-libxcb-xfixes0 libxcb-xkb1 libx11-xcb1 libglib2.0-0"
+libxcb-xfixes0 libxcb-xkb1 libx11-xcb1 libglib2.0-0 libcups2"
 # Tests also take screenshots on a virtual screen and render PDFs to PNG; LibreOffice (Calc) recalculates
 # the exported Excel formulas in a test and is the peer in benchmarks/export_bench.py (not an app dependency).
 # icupkg, readelf and gcc: the test of installer/icu_trim.py (the bundle's trimmed ICU data).
