@@ -37,6 +37,31 @@ class UserError(Exception):
 
 _VALUED_OPTIONS = ("--db", "--quit-after")
 
+#: argparse's own messages (usage errors, --help headings) in Chinese, like everything else a user reads
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "one of the arguments %s is required": "需要以下参数之一：%s",
+    "expected one argument": "后面需要一个值",
+    "expected at most one argument": "后面最多一个值",
+    "expected at least one argument": "后面至少需要一个值",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
+    "invalid %(type)s value: %(value)r": "无效的值 %(value)r（应为 %(type)s）",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择 %(value)r（可选：%(choices)s）",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "%(prog)s: error: %(message)s\n": "%(prog)s：%(message)s\n",
+}
+
+
+def _chinese_argparse() -> None:
+    """argparse looks its messages up through the module-level gettext alias ``_`` at each use."""
+    argparse._ = lambda message: _ARGPARSE_ZH.get(message, message)  # type: ignore[attr-defined]
+
 
 def requested_command(args: Sequence[str]) -> str | None:
     """The sub-command named on the line (skipping the global options and their values), if any."""
@@ -52,6 +77,7 @@ def requested_command(args: Sequence[str]) -> str | None:
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser, importing only ``command``'s module for its arguments: the GUI start and ``perfeval --help``
     import no command module at all (≈0.1 s of imports each would otherwise pay)."""
+    _chinese_argparse()
     parser = argparse.ArgumentParser(prog="perfeval", description="PerfEval Desk 绩效自评填报")
     parser.add_argument("--db", metavar="PATH", help="本地数据库文件（默认在用户数据目录；也可用环境变量 PERFEVAL_DB）")
     # GUI only: close the window after MS milliseconds (smoke tests, start-time benchmark)

@@ -127,3 +127,24 @@ def test_installed_style_invocation_has_no_traceback(tmp_path: Path) -> None:
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr and "文件不完整" in proc.stderr
+
+
+def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["nonsense"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "用法：perfeval" in err and "无效的选择 'nonsense'" in err and "error" not in err
+    with pytest.raises(SystemExit):
+        main(["export", str(SEED)])
+    assert "缺少必需的参数：--format/-f, -o/--output" in capsys.readouterr().err
+
+
+def test_help_lists_every_command_without_importing_them() -> None:
+    program = (
+        "import sys\nfrom app.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('app.commands.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert "显示本帮助并退出" in done.stdout and "summary" in done.stdout
+    assert done.stdout.strip().endswith("[]")  # no command module imported for the GUI start or --help
