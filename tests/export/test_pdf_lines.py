@@ -47,3 +47,20 @@ def test_short_cells_take_the_shortcut() -> None:
     para = paragraph(fonts.Coverage(), "项目支出预算执行率（%）", style, fonts.FANG)
     assert para._one_line(para.frags, 300.0) is not None
     assert para._one_line(para.frags, 30.0) is None  # does not fit: the general path breaks it
+
+
+def test_bureau_pdf_lines_keep_the_rules_and_fit() -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.export.linebreak import CLOSING, OPENING
+    from app.export.wrap_cjk import wrap
+
+    fonts.load(fonts.HEI)
+    text = "请于2025年3月31日前改正，并重新报送。附件1基础数据表（万元）中的控制率应为81.48%；“三公”经费……\n第二段"
+    for width in (60.0, 100.0, 140.0):
+        lines = wrap(text, fonts.HEI.name, 10.5, width, width - 21)
+        assert "".join(lines) == text.replace("\n", "")
+        for k, line in enumerate(lines):
+            assert stringWidth(line, fonts.HEI.name, 10.5) <= (width - 21 if k == 0 else width) + 1e-6
+            assert line[:1] not in CLOSING and line[-1:] not in OPENING, (width, lines)
+    assert wrap("甲\n", fonts.HEI.name, 10.5, 100) == ["甲", ""]
