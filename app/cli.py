@@ -51,7 +51,7 @@ _ARGPARSE_ZH = {
     "expected at most one argument": "后面最多一个值",
     "expected at least one argument": "后面至少需要一个值",
     "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 不明确，可能是：%(matches)s",
-    "invalid %(type)s value: %(value)r": "无效的值 %(value)r（应为 %(type)s）",
+    "invalid %(type)s value: %(value)r": "无效的值 %(value)r（应为整数）",  # every typed option is an int
     "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择 %(value)r（可选：%(choices)s）",
     "not allowed with argument %s": "不能与参数 %s 同时使用",
     "%(prog)s: error: %(message)s\n": "%(prog)s：%(message)s\n",
