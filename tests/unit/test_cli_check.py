@@ -138,6 +138,9 @@ def test_usage_errors_are_chinese(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["export", str(SEED)])
     assert "缺少必需的参数：--format/-f, -o/--output" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["summary", "--jobs", "x"])
+    assert "无效的值 'x'（应为整数）" in capsys.readouterr().err
 
 
 def test_help_lists_every_command_without_importing_them() -> None:
