@@ -107,41 +107,30 @@ def _field(paragraph: Any, instr: str) -> None:
 
 
 def _page_footer(section: Any, draft: bool) -> None:
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0]
-    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    # "第 " PAGE " 页 共 " NUMPAGES " 页" — runs and fields must stay in document order
-    _font(p.add_run("第 "), 9)
-    _field(p, "PAGE")
-    _font(p.add_run(" 页 共 "), 9)
-    _field(p, "NUMPAGES")
-    _font(p.add_run(" 页"), 9)
+    # odd and even pages have their own footers (the report's numbers sit at the outer edge): the forms' even
+    # pages get the same "第 " PAGE " 页 共 " NUMPAGES " 页" — runs and fields must stay in document order
+    for footer in (section.footer, section.even_page_footer):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0]
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(p.add_run("第 "), 9)
+        _field(p, "PAGE")
+        _font(p.add_run(" 页 共 "), 9)
+        _field(p, "NUMPAGES")
+        _font(p.add_run(" 页"), 9)
     _draft_header(section, draft)
-    # odd and even pages have their own footers (the report's numbers sit at the outer edge): the forms'
-    # even pages get the same
-    even = section.even_page_footer
-    even.is_linked_to_previous = False
-    ep = even.paragraphs[0]
-    ep.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(ep.add_run("第 "), 9)
-    _field(ep, "PAGE")
-    _font(ep.add_run(" 页 共 "), 9)
-    _field(ep, "NUMPAGES")
-    _font(ep.add_run(" 页"), 9)
-    section.even_page_header.is_linked_to_previous = False
-    if draft:
-        _draft_header_even(section)
 
 
 def _draft_header(section: Any, draft: bool) -> None:
-    section.header.is_linked_to_previous = False
-    if draft:
-        hp = section.header.paragraphs[0]
-        hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = hp.add_run("草稿（未经审核，不得作为正式材料报送）")
-        _font(run, 12, True)
-        run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
+    """The section's own headers, odd and even pages alike; a draft's say so in red."""
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        if draft:
+            hp = header.paragraphs[0]
+            hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = hp.add_run("草稿（未经审核，不得作为正式材料报送）")
+            _font(run, 12, True)
+            run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
 def _setup(section: Any, landscape: bool, draft: bool, first: bool) -> None:
@@ -166,9 +155,6 @@ def _report_setup(section: Any, draft: bool, cover: bool) -> None:
     section.footer.is_linked_to_previous = False
     section.even_page_footer.is_linked_to_previous = False
     _draft_header(section, draft)
-    section.even_page_header.is_linked_to_previous = False
-    if draft:
-        _draft_header_even(section)
     if cover:
         return
     pg = section._sectPr.find(qn("w:pgNumType"))
@@ -185,14 +171,6 @@ def _report_setup(section: Any, draft: bool, cover: bool) -> None:
         _font(p.add_run("— "), 14, name=FONT_NAME)
         _field(p, "PAGE")
         _font(p.add_run(" —"), 14, name=FONT_NAME)
-
-
-def _draft_header_even(section: Any) -> None:
-    hp = section.even_page_header.paragraphs[0]
-    hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = hp.add_run("草稿（未经审核，不得作为正式材料报送）")
-    _font(run, 12, True)
-    run.font.color.rgb = RGBColor(0xC0, 0x00, 0x00)
 
 
 def _part(doc: Any, part: Part) -> None:
