@@ -360,11 +360,11 @@ def _review(word: Any, doc: PrintDocument) -> None:
     section.left_margin = section.right_margin = Mm(15)
     section.top_margin, section.bottom_margin = Mm(15), Mm(18)
     section.different_first_page_header_footer = False
-    section.footer.is_linked_to_previous = False
-    section.even_page_footer.is_linked_to_previous = False
-    foot = section.footer.paragraphs[0]
-    foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _font(foot.add_run("审核结果"), 9, False)
+    for footer in (section.footer, section.even_page_footer):  # the document has odd and even footers
+        footer.is_linked_to_previous = False
+        foot = footer.paragraphs[0]
+        foot.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(foot.add_run("审核结果"), 9, False)
     _draft_header(section, doc.draft)
     _para(word, REVIEW_TITLE, 16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6, name=HEI)
     marked = any(m for m, *_ in doc.review)

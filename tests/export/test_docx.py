@@ -61,3 +61,5 @@ def test_tables_carry_the_figures(exports: dict[tuple[str, str], Path]) -> None:
     assert [c.text for c in review.rows[0].cells] == ["标记", "类型", "审核发现的问题", "合理性说明"]
     assert [row.cells[0].text for row in review.rows[1:]] == list("①②③④⑤⑥⑦")
     assert review.rows[1].cells[2].text.startswith("控制率填报为100%")
+    last = d.sections[-1]  # the 审核结果's own footer, on odd and even pages alike (the document has both)
+    assert last.footer.paragraphs[0].text == last.even_page_footer.paragraphs[0].text == "审核结果"
