@@ -22,19 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from benchmarks import cpu_model  # noqa: E402
 
 SEED = ROOT / "tests" / "data" / "seed_000.json"
 SEEDS = sorted((ROOT / "tests" / "data").glob("seed_00[0-9].json"))
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def _timed(fn: object, runs: int) -> tuple[float, float]:
@@ -107,7 +98,7 @@ def main() -> int:
     lines = [
         "## Export",
         "",
-        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `benchmarks/export_bench.py` on {_cpu()} "
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `benchmarks/export_bench.py` on {cpu_model()} "
         f"({os.cpu_count()} cores, shared with other jobs), {platform.system()} {platform.release()}, "
         f"Python {platform.python_version()}; LibreOffice: {lo_version}.",
         "Seed 000 (附件1, 附件2 with 17 indicators, one 附件3, the 10-chapter report), draft print.",

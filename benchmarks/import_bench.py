@@ -23,16 +23,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # only for this import: the app measured comes from --code (see measure)
+from benchmarks import cpu_model  # noqa: E402
 
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+sys.path.remove(str(ROOT))
 
 
 def _median(fn: object, runs: int) -> float:
@@ -126,7 +120,7 @@ def main() -> int:
         load_after = os.getloadavg()
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        f"Measured {now} by `benchmarks/import_bench.py --code {args.code}` on {_cpu()} "
+        f"Measured {now} by `benchmarks/import_bench.py --code {args.code}` on {cpu_model()} "
         f"({os.cpu_count()} cores, shared with other jobs), Linux {platform.release()}, Python "
         f"{platform.python_version()}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after.",
         f"Medians of {args.runs} runs; the first three columns in-process, the last a fresh process.",

@@ -27,17 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from benchmarks import as_installed  # noqa: E402
-
-
-def _cpu() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
+from benchmarks import as_installed, cpu_model  # noqa: E402
 
 
 def _load() -> str:
@@ -113,7 +103,7 @@ def main() -> int:
         f"### Whole-process PDF export vs LibreOffice ({dt.date.today().isoformat()}, "
         f"{'cold' if args.cold else 'warm'} font cache, code: {args.root.name})",
         "",
-        f"{_cpu()}, {os.cpu_count()} cores; Python {platform.python_version()}; {lo_version}. "
+        f"{cpu_model()}, {os.cpu_count()} cores; Python {platform.python_version()}; {lo_version}. "
         f"Load average before / after: {load_before} / {load_after}.  {args.pairs} pairs, alternating order; "
         "whole processes (each run starts a new process).",
         "",
