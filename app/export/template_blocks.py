@@ -339,6 +339,10 @@ class SheetReader:
                 return r, cols
         return None
 
+    def region_heading(self, columns: tuple[Column, ...], region: _Region) -> tuple[int, dict[str, int]] | None:
+        """:meth:`heading_row` within a block's region; None when the block itself was not found."""
+        return self.heading_row(columns, region.rows) if region.anchor is not None else None
+
     def heading_keys(self, columns: tuple[Column, ...]) -> set[str]:
         return {self.label(c.label).rough for c in columns} - {""}
 
@@ -488,7 +492,7 @@ class SheetReader:
     def table(self, block: TableBlock, region: _Region) -> int:
         view = self.view
         name = self.fill(block.corner or block.side) or self.att.label
-        head = self.heading_row(block.columns, region.rows) if region.anchor is not None else None
+        head = self.region_heading(block.columns, region)
         if head is None:
             view.problem(view.place, f"找不到“{name}”表头")
             return region.rows.start
@@ -570,9 +574,7 @@ class SheetReader:
 
     # -- list ----------------------------------------------------------------------------------------
     def list_block(self, block: ListBlock, region: _Region) -> int:
-        if region.anchor is None:
-            return region.rows.start
-        head = self.heading_row(block.columns, region.rows)
+        head = self.region_heading(block.columns, region)
         if head is None:
             return region.rows.start
         hr, cols = head
@@ -641,9 +643,7 @@ class SheetReader:
     # -- indicators ----------------------------------------------------------------------------------
     def indicators(self, block: IndicatorBlock, region: _Region) -> int:
         view = self.view
-        if region.anchor is None:
-            return region.rows.start
-        head = self.heading_row(block.columns, region.rows)
+        head = self.region_heading(block.columns, region)
         if head is None:
             return region.rows.start
         hr, cols = head
