@@ -21,6 +21,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from app.resources import font_path, resource_path
+from app.ui.questions import ask
 from app.ui.startup import DeferredDatabase, Snapshot, StartTrace, read_snapshot, write_snapshot
 
 if TYPE_CHECKING:
@@ -97,13 +98,11 @@ def open_db_with_dialogs(path: Path | None) -> Database | None:
             return None
         newest = exc.backups[0]
         when = _dt.datetime.fromtimestamp(newest.stat().st_mtime).strftime("%Y-%m-%d %H:%M")
-        answer = QMessageBox.question(
+        if ask(
             None,
             "数据库已损坏",
             f"{exc}\n\n找到最新的完好备份：{newest.name}（{when}）。\n是否用它恢复？损坏的文件会改名保留，不会删除。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        ):
             try:
                 restore_database(target, newest)  # staged and atomic; the damaged file is kept aside
                 return open_database(target)

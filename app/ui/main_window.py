@@ -44,6 +44,7 @@ from app.domain.packs import Pack
 from app.domain.rules import Issue
 from app.storage.status import STATUSES  # 草稿 | 已审核 | 已打印 (no SQLAlchemy before the first paint)
 from app.ui.issues_panel import IssuesPanel
+from app.ui.questions import ask, error_lines
 from app.ui.report_tab import ReportTab
 from app.ui.session import Session
 from app.ui.stores import SAMPLE_NOTICE, ReadOnlyStore, sample_packet
@@ -437,21 +438,19 @@ class MainWindow(QMainWindow):
             self.flush()
             errors = session.evaluation.errors
             if errors:
-                lines = "\n".join(f"· {i.message}" for i in errors[:6])
-                more = f"\n……共 {len(errors)} 个错误" if len(errors) > 6 else ""
-                QMessageBox.warning(self, "不能标记为已审核", f"还有错误没有改正，不能标记为“已审核”：\n{lines}{more}")
+                QMessageBox.warning(
+                    self, "不能标记为已审核", f"还有错误没有改正，不能标记为“已审核”：\n{error_lines(errors, 6)}"
+                )
                 self.fill_navigator()
                 return False
             open_warnings = session.evaluation.unexplained
-            if open_warnings:
-                answer = QMessageBox.question(
-                    self, "标记为已审核",
-                    f"还有{len(open_warnings)}个提示没有填写合理性说明。\n仍然标记为“已审核”吗？",
-                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-                )  # fmt: skip
-                if answer != QMessageBox.StandardButton.Yes:
-                    self.fill_navigator()
-                    return False
+            if open_warnings and not ask(
+                self, "标记为已审核",
+                f"还有{len(open_warnings)}个提示没有填写合理性说明。\n仍然标记为“已审核”吗？",
+                default_no=True,
+            ):  # fmt: skip
+                self.fill_navigator()
+                return False
         try:
             self.db.set_status(session.packet_id, wanted)
         except StorageError as exc:
@@ -476,12 +475,11 @@ class MainWindow(QMainWindow):
         if status == DRAFT or self.packet_id not in self.infos:
             return True
         again = "重新审核和打印" if status == PRINTED else "重新审核"
-        answer = QMessageBox.question(
+        if not ask(
             self, f"修改{status}的材料",
             f"这份材料的状态是“{status}”。\n修改后它将退回“草稿”，需要{again}。\n\n确定要修改吗？",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )  # fmt: skip
-        if answer != QMessageBox.StandardButton.Yes:
+            default_no=True,
+        ):  # fmt: skip
             return False
         return self.change_status(DRAFT)
 
@@ -675,10 +673,9 @@ class MainWindow(QMainWindow):
             return
         trashed = self.db.find_packet(name, year, trash=True)
         if trashed is not None:
-            answer = QMessageBox.question(
+            if ask(
                 self, "新建", f"回收站中有“{name}”{year}年度的材料。\n要把它恢复出来吗？（选“否”则不新建）",
-            )  # fmt: skip
-            if answer == QMessageBox.StandardButton.Yes:
+            ):  # fmt: skip
                 self.db.restore_packet(trashed)
                 self.open_packet(trashed)
             return
@@ -707,13 +704,12 @@ class MainWindow(QMainWindow):
             text = f"{name} {year}年度的材料在回收站中；请先从回收站恢复或永久删除它。"
             QMessageBox.information(self, "新建下一年度", text)
             return
-        answer = QMessageBox.question(
+        if not ask(
             self, "新建下一年度",
             f"以{packet.year}年度的材料为基础新建“{name}”{year}年度的材料吗？\n\n"
             "结转：单位和联系人、编制数、上年决算数、项目支出行、指标体系（不含完成值和得分）、项目、"
             "计分规则、报告章节标题、厉行节约保障措施。\n其余（预算数、执行数、完成值、报告正文等）为空白。",
-        )  # fmt: skip
-        if answer != QMessageBox.StandardButton.Yes:
+        ):  # fmt: skip
             return
         try:
             pid = self.db.create_next_year(session.packet_id)
@@ -788,12 +784,11 @@ class MainWindow(QMainWindow):
         info = self.infos.get(pid or 0)
         if pid is None or info is None or self.readonly:
             return
-        answer = QMessageBox.question(
+        if not ask(
             self, "删除材料",
             f"把“{info.unit_name}”{info.year}年度的材料移到回收站吗？\n在回收站中可以恢复，清空回收站后才真正删除。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )  # fmt: skip
-        if answer != QMessageBox.StandardButton.Yes:
+            default_no=True,
+        ):  # fmt: skip
             return
         if self.session is not None and self.session.packet_id == pid and not self.leave_current("删除"):
             return
@@ -813,12 +808,11 @@ class MainWindow(QMainWindow):
             return
         years = [i for i in self.infos.values() if i.unit_name == info.unit_name]
         listed = "、".join(str(i.year) for i in sorted(years, key=lambda i: i.year))
-        answer = QMessageBox.question(
+        if not ask(
             self, "删除整个单位",
             f"把“{info.unit_name}”的全部材料（{listed}年度）移到回收站吗？\n在回收站中可以恢复。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )  # fmt: skip
-        if answer != QMessageBox.StandardButton.Yes or not self.leave_current("删除"):
+            default_no=True,
+        ) or not self.leave_current("删除"):  # fmt: skip
             return
         try:
             for i in years:
@@ -950,15 +944,11 @@ class MainWindow(QMainWindow):
         if fmt != "json":
             errors = self.session.evaluation.errors
             if errors:
-                lines = "\n".join(f"· {i.message}" for i in errors[:8])
-                more = f"\n……共 {len(errors)} 个错误" if len(errors) > 8 else ""
-                answer = QMessageBox.question(
+                if not ask(
                     self,
                     "不能导出正式材料",
-                    f"还有错误没有改正，正式材料不能导出：\n{lines}{more}\n\n要导出带“草稿”字样的草稿吗？",
-                    QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                )
-                if answer != QMessageBox.StandardButton.Yes:
+                    f"还有错误没有改正，正式材料不能导出：\n{error_lines(errors, 8)}\n\n要导出带“草稿”字样的草稿吗？",
+                ):
                     return
                 draft = True
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.evaluate import Evaluation
 from app.domain.model import Packet
+from app.ui.questions import ask, error_lines
 
 PREVIEW_DPI = 60
 
@@ -60,14 +61,9 @@ class PrintDialog(QDialog):
         self.pdf_path: Path | None = None
         self._pdf: Any = None
         if self.draft:
-            lines = "\n".join(f"· {i.message}" for i in evaluation.errors[:6])
-            more = f"\n……共 {len(evaluation.errors)} 个错误" if len(evaluation.errors) > 6 else ""
-            answer = QMessageBox.question(
-                parent, "只能打印草稿",
-                f"还有错误没有改正，正式材料不能打印：\n{lines}{more}\n\n要打印带“草稿”字样的草稿吗？",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            )  # fmt: skip
-            if answer != QMessageBox.StandardButton.Yes:
+            errors = error_lines(evaluation.errors, 6)
+            text = f"还有错误没有改正，正式材料不能打印：\n{errors}\n\n要打印带“草稿”字样的草稿吗？"
+            if not ask(parent, "只能打印草稿", text):
                 return
         if not self._make_pdf():
             return

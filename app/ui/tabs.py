@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QMenu,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QToolButton,
@@ -32,6 +31,7 @@ from app.domain.plan import resolve
 from app.domain.scoring import EXECUTION_RULES, rule_for, scores_under_all_rules
 from app.domain.shape import new_item
 from app.ui.grid import FormView, Grid, GridModel, label
+from app.ui.questions import ask
 from app.ui.session import Session, list_edit_index
 from app.ui.sheet_grid import build_grid
 
@@ -68,11 +68,10 @@ def confirm_removal(parent: QWidget, item: object, what: str = "这一行") -> b
         inds = len(item.indicators)
         more = f"，连同它的资金、目标和{inds}个绩效指标" if inds else "，连同它的资金和目标"
     label = f"“{name[:30]}”" if name else what
-    answer = QMessageBox.question(
+    return ask(
         parent, "删除", f"删除{label}{more}吗？\n（删除后可以用Ctrl+Z撤销）",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
+        default_no=True,
     )  # fmt: skip
-    return answer == QMessageBox.StandardButton.Yes
 
 
 class FormTab(QWidget):

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from app.ui.questions import ask
+
 if TYPE_CHECKING:
     from app.storage import Database
 
@@ -40,12 +42,11 @@ def restore(parent: QWidget, db: Database) -> bool:
     )
     if not path:
         return False
-    answer = QMessageBox.question(
+    if not ask(
         parent, "从备份恢复",
         f"用备份 {Path(path).name} 替换当前的全部数据吗？\n\n恢复前，当前数据会先自动备份到数据文件夹的 backups 中。",
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-    )  # fmt: skip
-    if answer != QMessageBox.StandardButton.Yes:
+        default_no=True,
+    ):  # fmt: skip
         return False
     try:
         db.restore_from(Path(path))

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.ui.questions import ask
+
 if TYPE_CHECKING:
     from app.storage import Database
 
@@ -85,21 +87,19 @@ class TrashDialog(QDialog):
         chosen = self.ids()
         if not chosen:
             return
-        answer = QMessageBox.question(
+        if ask(
             self, "永久删除", f"永久删除选中的{len(chosen)}份材料吗？删除后无法恢复。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )  # fmt: skip
-        if answer == QMessageBox.StandardButton.Yes:
+            default_no=True,
+        ):  # fmt: skip
             for pid in chosen:
                 self.db.delete_packet(pid)
             self.fill()
 
     def empty(self) -> None:
         n = len(self.ids(all_items=True))
-        answer = QMessageBox.question(
+        if ask(
             self, "清空回收站", f"永久删除回收站中的全部{n}份材料吗？删除后无法恢复。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No,
-        )  # fmt: skip
-        if answer == QMessageBox.StandardButton.Yes:
+            default_no=True,
+        ):  # fmt: skip
             self.db.empty_trash()
             self.fill()
