@@ -80,6 +80,16 @@ def settings() -> QSettings:
     return QSettings("PerfEvalDesk", "PerfEvalDesk")
 
 
+def _ok_cancel(dialog: QDialog, ok: str) -> QDialogButtonBox:
+    """The dialog's 确定-style and 取消 buttons, wired to accept and reject."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok)
+    buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
 class NewPacketDialog(QDialog):
     """新建单位/年度: the unit name, the year, the template pack (region and kind) and its indicator catalogue."""
 
@@ -107,12 +117,7 @@ class NewPacketDialog(QDialog):
         form.addRow("年度：", self.year)
         form.addRow("模板：", self.template)
         form.addRow("指标目录：", self.catalogue)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("新建")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(_ok_cancel(self, "新建"))
 
     @property
     def pack(self) -> Pack:
@@ -141,12 +146,7 @@ class RenameDialog(QDialog):
         form.addRow("单位名称：", self.unit)
         form.addRow("", self.all_years)
         form.addRow("本材料的年度：", self.year)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(_ok_cancel(self, "确定"))
 
 
 class BrokenPage(QWidget):
