@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from app.domain.model import Packet
 from app.domain.package import read_package_file
 from app.storage import Database, open_database
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -105,3 +110,14 @@ def dialogs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[str, 
 def clean_pid(db: Database) -> int:
     """Seed 004: no errors, one warning (附件2 项目支出 vs 附件1)."""
     return db.import_packet(read_package_file(DATA / "seed_004.json"))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, db: Database, pid: int) -> MainWindow:
+    """The main window on seed 000, shown (test_lifecycle's own takes the error-free seed 004)."""
+    from app.ui.main_window import MainWindow
+
+    w = MainWindow(db, pid)
+    qtbot.addWidget(w)
+    w.show()
+    return w

@@ -6,7 +6,6 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog
 from pytestqt.qtbot import QtBot
 
@@ -14,15 +13,6 @@ from app.domain.package import read_package_file, write_package_file
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import DATA
 from tests.ui.helpers import cell_text
-
-
-@pytest.fixture
-def window(qtbot: QtBot, db, pid) -> MainWindow:  # type: ignore[no-untyped-def]
-    w = MainWindow(db, pid)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
 
 # --- import -------------------------------------------------------------------------------------
 

@@ -18,14 +18,6 @@ from app.ui.main_window import MainWindow, window_title
 from tests.ui.helpers import cell_text, select, type_text
 
 
-@pytest.fixture
-def window(qtbot: QtBot, db, pid) -> MainWindow:  # type: ignore[no-untyped-def]
-    w = MainWindow(db, pid)
-    qtbot.addWidget(w)
-    w.show()
-    return w
-
-
 def test_title_tabs_and_status(window: MainWindow) -> None:
     packet = window.session.packet if window.session else Packet()
     assert window.windowTitle() == f"{packet.unit.name} — {packet.year} — PerfEval Desk 绩效自评填报"
