@@ -84,7 +84,6 @@ class CJKParagraph(Paragraph):
         if not chars:
             chars, widths, owner, hard = [""], [0.0], [0], [False]
         ends = line_ends(widths, breakable(chars), list(maxWidths), hard, marks_allow(chars))
-        justify = style.alignment == TA_JUSTIFY
         metrics = [getAscentDescent(f.fontName, f.fontSize) for f in frags]
         lines = []
         start = 0
@@ -111,11 +110,7 @@ class CJKParagraph(Paragraph):
                 f = frags[owner[min(start, len(owner) - 1)]]
                 words = [f.clone(text="")]
                 size, (ascent, descent) = f.fontSize, getAscentDescent(f.fontName, f.fontSize)
-            line_break = bool(end and hard[end - 1])
-            count = max(1, sum(len(w.text) for w in words)) if justify else 1
-            lines.append(FragLine(kind=1, extraSpace=width - used, wordCount=count, words=words, fontSize=size,
-                                  ascent=ascent, descent=descent, maxWidth=width, currentWidth=used,
-                                  lineBreak=line_break))
+            lines.append(self._frag_line(words, width, used, size, ascent, descent, bool(end and hard[end - 1])))
             start = end
         return ParaLines(kind=1, lines=lines)
 
@@ -139,14 +134,17 @@ class CJKParagraph(Paragraph):
             ascent, descent = getAscentDescent(f.fontName, f.fontSize)
             return f.clone(kind=0, lines=[(max_width - used, [f.text])], ascent=ascent, descent=descent,
                            fontSize=f.fontSize)
-        words = [f.clone(text=f.text) for f in shown]
-        size = max(f.fontSize for f in shown)
         metrics = [getAscentDescent(f.fontName, f.fontSize) for f in shown]
+        return ParaLines(kind=1, lines=[self._frag_line(
+            [f.clone(text=f.text) for f in shown], max_width, used, max(f.fontSize for f in shown),
+            max(0.0, *(m[0] for m in metrics)), min(0.0, *(m[1] for m in metrics)), False)])
+
+    def _frag_line(self, words: list[Any], width: float, used: float, size: float, ascent: float, descent: float,
+                   line_break: bool) -> Any:
+        """One line of fragments; a justified one spreads its slack over its characters (see beginText)."""
         count = max(1, sum(len(w.text) for w in words)) if self.style.alignment == TA_JUSTIFY else 1
-        return ParaLines(kind=1, lines=[FragLine(
-            kind=1, extraSpace=max_width - used, wordCount=count, words=words, fontSize=size,
-            ascent=max(0.0, *(m[0] for m in metrics)), descent=min(0.0, *(m[1] for m in metrics)),
-            maxWidth=max_width, currentWidth=used, lineBreak=False)])
+        return FragLine(kind=1, extraSpace=width - used, wordCount=count, words=words, fontSize=size, ascent=ascent,
+                        descent=descent, maxWidth=width, currentWidth=used, lineBreak=line_break)
 
     def beginText(self, x: float, y: float) -> Any:  # reportlab's method name
         """reportlab justifies a line by widening its spaces (word spacing); Chinese has none, so a
