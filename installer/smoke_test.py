@@ -40,7 +40,7 @@ import build  # installer/build.py, a sibling script
 
 ROOT = build.ROOT
 SAMPLE_IN_BUNDLE = Path("_internal/resources/sample/yueyang-2024.json")
-FONT_IN_BUNDLE = Path("_internal/resources/fonts/wqy-microhei.ttc")
+FONT_IN_BUNDLE = Path("_internal/resources/fonts/wqy-microhei.ttc.xz")  # unpacked on first use (app/resources.py)
 EXPECTED_CONTROL_RATE = "81.48%"  # 在职66 / 编制81, seed 000 (tests/data/seed_000.expected.json)
 
 
@@ -204,6 +204,10 @@ def step_export(bundle: Path, env: dict[str, str], tmp: Path, report: Report) ->
     expect(out.is_file() and out.read_bytes().startswith(b"%PDF-"), "导出的文件不是 PDF", result)
     fonts = embedded_fonts(out)
     expect(any("wenquanyi" in f.lower() or "wqy" in f.lower() for f in fonts), f"PDF 未嵌入文泉驿字体：{fonts}")
+    # the report's 仿宋 body and 楷体 headings: the bundle ships the fonts as .xz, unpacked into the cache folder
+    expect({"FandolFang-Regular", "FandolKai-Regular"} <= fonts, f"PDF 未嵌入仿宋/楷体：{fonts}")
+    unpacked = sorted(p.name for p in Path(env["XDG_CACHE_HOME"]).rglob("*.tt[fc]"))
+    expect(unpacked == ["fandol-fang.ttf", "fandol-kai.ttf", "wqy-microhei.ttc"], f"缓存目录中解压的字体：{unpacked}")
     from pypdf import PdfReader
 
     first_page = PdfReader(out).pages[0].extract_text() or ""
@@ -217,6 +221,18 @@ def step_export(bundle: Path, env: dict[str, str], tmp: Path, report: Report) ->
         expect(result.code == 0, f"perfeval export --format {fmt} --draft 应返回0，实际 {result.code}", result)
         expect(zipfile.is_zipfile(target) and member in zipfile.ZipFile(target).namelist(), f"{fmt} 文件不完整")
         report.ok(f"{fmt} 导出（草稿）：{target.stat().st_size // 1024} KB，{result.seconds:.2f} s")
+    # The Word report's chart is drawn by Pillow with the bundled font: the sample under the 湖南 pack, with the
+    # pack's chart asked for in its report text.
+    packet = json.loads((bundle / SAMPLE_IN_BUNDLE).read_text(encoding="utf-8"))
+    packet["template"] = "hunan-dept"
+    packet["report"]["sections"][1]["text"] += "\n【图1 预算数与执行数对比（万元）】"
+    charted, target = tmp / "带图.json", tmp / "带图.docx"
+    charted.write_text(json.dumps(packet, ensure_ascii=False), encoding="utf-8")
+    result = run([*cmd[:2], str(charted), "--format", "docx", "--draft", "-o", str(target)], env=env, cwd=tmp)
+    expect(result.code == 0, f"带图的 docx 导出应返回0，实际 {result.code}", result)
+    pictures = [n for n in zipfile.ZipFile(target).namelist() if n.startswith("word/media/") and n.endswith(".png")]
+    expect(len(pictures) == 1, f"docx 中应有1张图表（PNG），实际 {pictures}", result)
+    report.ok(f"docx 导出带图表（Pillow 画图）：{pictures[0]}，{result.seconds:.2f} s")
     # A folder of packets goes through the pool of worker processes: in the frozen program each worker is the
     # bundle's executable started again by multiprocessing (freeze_support in installer/perfeval_entry.py).
     folder, out_dir = tmp / "批量", tmp / "批量导出"

@@ -62,7 +62,7 @@ SUBFONT_INDEX = HEI.subfont
 
 def face_path(face: Face) -> Path:
     """A face's file in resources/fonts/ (also inside a PyInstaller bundle); a missing font is an error."""
-    path = resources.resource_path("fonts", face.file)
+    path = resources.font_file(face.file)
     if path.is_file():
         return path
     raise FileNotFoundError(f"找不到字体文件 {face.file}（应在 resources/fonts/ 下），请重新安装程序")
