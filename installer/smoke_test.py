@@ -233,6 +233,12 @@ def step_export(bundle: Path, env: dict[str, str], tmp: Path, report: Report) ->
     pictures = [n for n in zipfile.ZipFile(target).namelist() if n.startswith("word/media/") and n.endswith(".png")]
     expect(len(pictures) == 1, f"docx 中应有1张图表（PNG），实际 {pictures}", result)
     report.ok(f"docx 导出带图表（Pillow 画图）：{pictures[0]}，{result.seconds:.2f} s")
+    # the same chart in the PDF: reportlab.graphics, without reportlab's own Type 1 fonts (not bundled)
+    target = tmp / "带图.pdf"
+    result = run([*cmd[:2], str(charted), "--format", "pdf", "--draft", "-o", str(target)], env=env, cwd=tmp)
+    expect(result.code == 0 and target.read_bytes().startswith(b"%PDF-"), "带图的 PDF 导出失败", result)
+    expect(embedded_fonts(target) == fonts, f"带图的 PDF 字体不同：{embedded_fonts(target)}", result)
+    report.ok(f"PDF 导出带图表（reportlab.graphics）：{target.stat().st_size // 1024} KB，{result.seconds:.2f} s")
     # A folder of packets goes through the pool of worker processes: in the frozen program each worker is the
     # bundle's executable started again by multiprocessing (freeze_support in installer/perfeval_entry.py).
     folder, out_dir = tmp / "批量", tmp / "批量导出"
