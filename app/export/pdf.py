@@ -20,6 +20,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -171,11 +172,27 @@ class _GridPage(Flowable):
         ys = _row_positions(self.heights)
         nrows, ncols = len(self.heights), len(self.widths)
         owner = [[-1] * ncols for _ in range(nrows)]
+        canv.saveState()
+        canv.setFillColor(colors.black)
+        tx = canv.beginText()  # one text object for every one-line cell
+        face: tuple[str, float] | None = None
         for k, (r, c, cell, para) in enumerate(self.cells):
             for rr in range(r, min(r + cell.rowspan, nrows)):
                 owner[rr][c : c + cell.colspan] = [k] * cell.colspan
             x, bottom = xs[c], ys[min(r + cell.rowspan, nrows)]
-            para.drawOn(canv, x + PAD_X, bottom + (ys[r] - bottom - para.height) / 2)
+            x, y = x + PAD_X, bottom + (ys[r] - bottom - para.height) / 2
+            line = _plain_line(para)
+            if line is None:
+                para.drawOn(canv, x, y)
+                continue
+            dx, dy, text = line
+            if face != (para.blPara.fontName, para.blPara.fontSize):
+                face = (para.blPara.fontName, para.blPara.fontSize)
+                tx.setFont(*face, para.style.leading)
+            tx.setTextOrigin(x + dx, y + dy)
+            tx._textOut(text)
+        canv.drawText(tx)
+        canv.restoreState()
         canv.saveState()
         canv.setStrokeColor(colors.black)
         canv.setLineWidth(0.6)
@@ -189,6 +206,28 @@ class _GridPage(Flowable):
             for a, e in _runs(ys, [b in (0, ncols) or owner[r][b - 1] != owner[r][b] for r in range(nrows)]):
                 line(xs[b], a, xs[b], e)
         canv.restoreState()
+
+
+def _plain_line(para: CJKParagraph) -> tuple[float, float, str] | None:
+    """Where a one-line, one-face paragraph (reportlab's line kind 0, see pdf_text) starts its text, relative
+    to where it is drawn, and the text — the position reportlab's drawPara gives it; ``None`` for any other."""
+    bl = para.blPara
+    if bl.kind != 0 or len(bl.lines) != 1:
+        return None
+    extra, words = bl.lines[0]
+    text = " ".join(words)
+    if extra <= -1e-8 and "\u00a0" in text:  # reportlab would stretch its no-break spaces
+        return None
+    style = para.style
+    dx = style.leftIndent + style.firstLineIndent
+    if style.alignment == TA_CENTER:
+        dx += 0.5 * extra
+    elif style.alignment == TA_RIGHT:
+        dx += extra
+    elif style.alignment != TA_LEFT:
+        return None
+    dy = para.height - (bl.fontSize if rl_config.paraFontSizeHeightOffset else getattr(bl, "ascent", bl.fontSize))
+    return dx, dy, text
 
 
 def _row_positions(heights: list[float]) -> list[float]:
@@ -573,8 +612,6 @@ class _Writer:
     def build(self, out: Path) -> None:
         for face in (HEI, FANG, KAI):
             load(face)
-        from reportlab import rl_config
-
         rl_config.useA85 = 0  # binary (compressed) streams: ASCII85 only makes the file larger and slower
         pdfdoc.PDFZCompress.encode = _flate_fast
         draft = self.doc.draft

@@ -55,6 +55,15 @@ class CJKParagraph(Paragraph):
             maxWidths = [maxWidths]
         if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
+        key = tuple(maxWidths)
+        done = self.__dict__.get("_pe_lines")
+        if done is not None and done[0] == key:  # platypus wraps a paragraph again to place and to split it
+            return done[1]
+        lines = self._break(key)
+        self._pe_lines = (key, lines)
+        return lines
+
+    def _break(self, maxWidths: tuple[float, ...]) -> Any:
         frags = self.frags
         style = self.style
         if not frags:
