@@ -6,6 +6,7 @@ page makes ``Table.split`` fail (tech-notes), and the official forms repeat thei
 every continuation page.  So rows are measured first, cut into pages, and each page becomes its own
 table whose spans are clipped at the page edge (the label of a cut span is printed again at the top
 of the next page, as clerks do by hand).  The last rows, 总分 and the signature line are kept together.
+A page's table is drawn straight onto the canvas (:class:`_GridPage`), each cell's text broken once.
 
 Text is broken by the Chinese rules (:mod:`app.export.linebreak`); columns are widened to their widest
 unbreakable piece (“（万元）”, a number with its unit) so nothing overflows a cell rule.
