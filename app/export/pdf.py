@@ -29,19 +29,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Flowable,
-    Frame,
-    KeepTogether,
-    NextPageTemplate,
-    PageBreak,
-    PageTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from app import resources
 from app.domain.numbers import Kind
@@ -62,6 +49,19 @@ from app.export.fonts import FANG, HEI, KAI, Coverage, Face, load
 from app.export.linebreak import breakable
 from app.export.paging import grow_for_spans, paginate, redistribute
 from app.export.pdf_text import CJKParagraph, paragraph, text_width, widest_piece
+from app.export.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 # the forms
 MARGIN_X = 15 * mm

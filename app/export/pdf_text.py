@@ -15,11 +15,11 @@ from typing import Any
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
-from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines
 from reportlab.rl_config import paraFontSizeHeightOffset
 
 from app.export.fonts import Coverage, Face
 from app.export.linebreak import LINE_FUZZ, breakable, line_ends, marks_allow, unbreakable_pieces
+from app.export.platypus import FragLine, Paragraph, ParaLines
 
 _SPACES = re.compile(" {2,}")
 _WHITE = re.compile(r"[ \t\r\f\v]+")
