@@ -184,10 +184,10 @@ def _write_pdf(letter: Letter, out: Path) -> list[str]:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer
 
     from app.export.fonts import Coverage
     from app.export.pdf import register_font
+    from app.export.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer
     from app.export.wrap_cjk import wrap
 
     font = register_font()

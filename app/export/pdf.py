@@ -6,6 +6,7 @@ page makes ``Table.split`` fail (tech-notes), and the official forms repeat thei
 every continuation page.  So rows are measured first, cut into pages, and each page becomes its own
 table whose spans are clipped at the page edge (the label of a cut span is printed again at the top
 of the next page, as clerks do by hand).  The last rows, 总分 and the signature line are kept together.
+A page's table is drawn straight onto the canvas (:class:`_GridPage`), each cell's text broken once.
 
 Text is broken by the Chinese rules (:mod:`app.export.linebreak`); columns are widened to their widest
 unbreakable piece (“（万元）”, a number with its unit) so nothing overflows a cell rule.
@@ -20,6 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
@@ -27,19 +29,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    CondPageBreak,
-    Flowable,
-    Frame,
-    KeepTogether,
-    NextPageTemplate,
-    PageBreak,
-    PageTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
 
 from app import resources
 from app.domain.numbers import Kind
@@ -60,6 +49,19 @@ from app.export.fonts import FANG, HEI, KAI, Coverage, Face, load
 from app.export.linebreak import breakable
 from app.export.paging import grow_for_spans, paginate, redistribute
 from app.export.pdf_text import CJKParagraph, paragraph, text_width, widest_piece
+from app.export.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 # the forms
 MARGIN_X = 15 * mm
@@ -147,11 +149,125 @@ class _Mark(Flowable):
         self.canv._pe_marks.append((self.key, self.title, self.level))
 
 
+class _GridPage(Flowable):
+    """One page's piece of a form grid, drawn straight onto the canvas: each cell's already broken paragraph,
+    centred vertically, then the rules (not through merged cells).  Draws what a reportlab ``Table`` with GRID
+    0.6, VALIGN MIDDLE and the padding above drew (tests/export/test_pdf_grid.py compares the two), without
+    its per-cell styles and geometry and its second wrap of every paragraph: a third of an export's time."""
+
+    def __init__(self, widths: list[float], heights: list[float],
+                 cells: list[tuple[int, int, Cell, CJKParagraph]]) -> None:
+        super().__init__()
+        self.widths, self.heights, self.cells = widths, heights, cells
+        self.width, self.height = sum(widths), sum(heights)
+        self.hAlign = "CENTER"
+
+    def wrap(self, *_: Any) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canv = self.canv
+        xs = [0.0]
+        for w in self.widths:
+            xs.append(xs[-1] + w)
+        ys = _row_positions(self.heights)
+        nrows, ncols = len(self.heights), len(self.widths)
+        owner = [[-1] * ncols for _ in range(nrows)]
+        canv.saveState()
+        canv.setFillColor(colors.black)
+        tx = canv.beginText()  # one text object for every one-line cell
+        face: tuple[str, float] | None = None
+        for k, (r, c, cell, para) in enumerate(self.cells):
+            for rr in range(r, min(r + cell.rowspan, nrows)):
+                owner[rr][c : c + cell.colspan] = [k] * cell.colspan
+            x, bottom = xs[c], ys[min(r + cell.rowspan, nrows)]
+            x, y = x + PAD_X, bottom + (ys[r] - bottom - para.height) / 2
+            line = _plain_line(para)
+            if line is None:
+                para.drawOn(canv, x, y)
+                continue
+            dx, dy, text = line
+            if face != (para.blPara.fontName, para.blPara.fontSize):
+                face = (para.blPara.fontName, para.blPara.fontSize)
+                tx.setFont(*face, para.style.leading)
+            tx.setTextOrigin(x + dx, y + dy)
+            tx._textOut(text)
+        canv.drawText(tx)
+        canv.restoreState()
+        canv.saveState()
+        canv.setStrokeColor(colors.black)
+        canv.setLineWidth(0.6)
+        canv.setLineCap(1)
+        canv.setLineJoin(1)
+        line = canv.line
+        for b in range(nrows + 1):  # a rule between two rows, except through a cell spanning both
+            for a, e in _runs(xs, [b in (0, nrows) or owner[b - 1][c] != owner[b][c] for c in range(ncols)]):
+                line(a, ys[b], e, ys[b])
+        for b in range(ncols + 1):
+            for a, e in _runs(ys, [b in (0, ncols) or owner[r][b - 1] != owner[r][b] for r in range(nrows)]):
+                line(xs[b], a, xs[b], e)
+        canv.restoreState()
+
+
+def _plain_line(para: CJKParagraph) -> tuple[float, float, str] | None:
+    """Where a one-line, one-face paragraph (reportlab's line kind 0, see pdf_text) starts its text, relative
+    to where it is drawn, and the text — the position reportlab's drawPara gives it; ``None`` for any other."""
+    bl = para.blPara
+    if bl.kind != 0 or len(bl.lines) != 1:
+        return None
+    extra, words = bl.lines[0]
+    text = " ".join(words)
+    if extra <= -1e-8 and "\u00a0" in text:  # reportlab would stretch its no-break spaces
+        return None
+    style = para.style
+    dx = style.leftIndent + style.firstLineIndent
+    if style.alignment == TA_CENTER:
+        dx += 0.5 * extra
+    elif style.alignment == TA_RIGHT:
+        dx += extra
+    elif style.alignment != TA_LEFT:
+        return None
+    dy = para.height - (bl.fontSize if rl_config.paraFontSizeHeightOffset else getattr(bl, "ascent", bl.fontSize))
+    return dx, dy, text
+
+
+def _row_positions(heights: list[float]) -> list[float]:
+    """The rows' top edges and the last bottom edge, from the bottom up with compensated sums, as reportlab's
+    Table places them (so a grid prints exactly where a Table did)."""
+    out: list[float] = []
+    height = c = 0.0
+    for h in reversed(heights):
+        out.append(height)
+        y = h - c
+        t = height + y
+        c = (t - height) - y
+        height = t
+    out.append(height)
+    out.reverse()
+    return out
+
+
+def _runs(edges: list[float], drawn: list[bool]) -> list[tuple[float, float]]:
+    """One line per run of consecutive drawn segments (segment k is ``edges[k]`` to ``edges[k + 1]``)."""
+    out: list[tuple[float, float]] = []
+    k = 0
+    while k < len(drawn):
+        if not drawn[k]:
+            k += 1
+            continue
+        j = k
+        while j < len(drawn) and drawn[j]:
+            j += 1
+        out.append((edges[k], edges[j]))
+        k = j
+    return out
+
+
 class _Writer:
     def __init__(self, doc: PrintDocument) -> None:
         self.doc = doc
         self.cov = Coverage()
-        self._heights: dict[tuple[str, str, int, float], float] = {}
+        self._paras: dict[tuple[str, str, int, float], CJKParagraph] = {}
         self._pieces: dict[str, float] = {}
         self.st = _Styles.make()
         self.portrait = (A4[0] - 2 * MARGIN_X, A4[1] - MARGIN_TOP - MARGIN_BOTTOM)
@@ -198,11 +314,19 @@ class _Writer:
         out.append(KeepTogether(tail))
         return out
 
-    def _cell_para(self, cell: Cell) -> CJKParagraph:
-        style = self.st.cell[cell.align]
-        if cell.indent:  # leading spaces are dropped by Paragraph: indent through the style
-            style = ParagraphStyle(f"{style.name}-{cell.indent}", parent=style, leftIndent=cell.indent * style.fontSize)
-        return self.p(cell.text, style, HEI)
+    def _laid(self, cell: Cell, width: float) -> CJKParagraph:
+        """The cell's paragraph broken into lines at ``width``: built and wrapped once per text and width (the
+        heights, the page cuts and the drawing all use it; building and breaking is the costly part)."""
+        key = (cell.text, cell.align, cell.indent, round(width, 2))
+        para = self._paras.get(key)
+        if para is None:
+            style = self.st.cell[cell.align]
+            if cell.indent:  # leading spaces are dropped by Paragraph: indent through the style
+                style = ParagraphStyle(f"{style.name}-{cell.indent}", parent=style,
+                                       leftIndent=cell.indent * style.fontSize)
+            para = self._paras[key] = self.p(cell.text, style, HEI)
+            para.wrap(width, 10_000)
+        return para
 
     def _fit_widths(self, grid: Grid, widths: list[float]) -> list[float]:
         """Widen columns too narrow for their widest unbreakable piece (“（万元）”, 联系电话, a number with
@@ -270,13 +394,8 @@ class _Writer:
         return Grid(list(grid.widths), rows, repeat)
 
     def _cell_height(self, cell: Cell, width: float) -> float:
-        """Height a cell needs at ``width``; measured once per text (cells are measured, then clipped copies
-        are checked again, then reportlab lays them out: building a Paragraph is the costly part)."""
-        key = (cell.text, cell.align, cell.indent, round(width, 2))
-        h = self._heights.get(key)
-        if h is None:
-            h = self._heights[key] = float(self._cell_para(cell).wrap(width, 10_000)[1]) + 2 * PAD_Y + 1
-        return h
+        """Height a cell needs at ``width`` (its text at ``width``, plus the padding)."""
+        return float(self._laid(cell, width).height) + 2 * PAD_Y + 1
 
     def _cut(self, cell: Cell, width: float, limit: float) -> list[str]:
         """The cell's text in pieces that each fit ``limit`` points (binary search on the length)."""
@@ -300,33 +419,19 @@ class _Writer:
             rest = rest[lo:]
         return out
 
-    def _table(self, grid: Grid, rows: list[int], widths: list[float], heights: list[float]) -> Table:
+    def _table(self, grid: Grid, rows: list[int], widths: list[float], heights: list[float]) -> _GridPage:
         sub = clip(grid, rows)
-        data: list[list[Any]] = [["" for _ in widths] for _ in rows]
-        style: list[tuple[Any, ...]] = [
-            ("FONTNAME", (0, 0), (-1, -1), HEI.name),  # empty cells too: else reportlab names Helvetica
-            ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("RIGHTPADDING", (0, 0), (-1, -1), PAD_X),
-            ("TOPPADDING", (0, 0), (-1, -1), PAD_Y),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), PAD_Y),
-        ]
-        for r, c, cell in sub.cells():
-            data[r][c] = self._cell_para(cell)
-            if cell.rowspan > 1 or cell.colspan > 1:
-                style.append(("SPAN", (c, r), (c + cell.colspan - 1, r + cell.rowspan - 1)))
         row_heights = [heights[r] for r in rows]
-        # a span cut at the page edge keeps its label: make sure the clipped span is tall enough
+        cells: list[tuple[int, int, Cell, CJKParagraph]] = []
         for r, c, cell in sub.cells():
-            w = sum(widths[c : c + cell.colspan]) - 2 * PAD_X
-            need = self._cell_height(cell, w)
+            para = self._laid(cell, sum(widths[c : c + cell.colspan]) - 2 * PAD_X)
+            cells.append((r, c, cell, para))
+            # a span cut at the page edge keeps its label: make sure the clipped span is tall enough
+            need = float(para.height) + 2 * PAD_Y + 1
             have = sum(row_heights[r : r + cell.rowspan])
             if need > have:
                 row_heights[r + cell.rowspan - 1] += need - have
-        table = Table(data, colWidths=widths, rowHeights=row_heights, style=TableStyle(style))
-        table.hAlign = "CENTER"
-        return table
+        return _GridPage(widths, row_heights, cells)
 
     def _footer(self, footer: list[tuple[str, str]], width: float) -> Table:
         """The signature line: each field on one line (联系电话 never wraps); the signature gets the rest
@@ -508,8 +613,6 @@ class _Writer:
     def build(self, out: Path) -> None:
         for face in (HEI, FANG, KAI):
             load(face)
-        from reportlab import rl_config
-
         rl_config.useA85 = 0  # binary (compressed) streams: ASCII85 only makes the file larger and slower
         pdfdoc.PDFZCompress.encode = _flate_fast
         draft = self.doc.draft

@@ -12,13 +12,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from reportlab.lib.enums import TA_JUSTIFY
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import getAscentDescent, getFont
-from reportlab.platypus.paragraph import FragLine, Paragraph, ParaLines
+from reportlab.rl_config import paraFontSizeHeightOffset
 
 from app.export.fonts import Coverage, Face
 from app.export.linebreak import LINE_FUZZ, breakable, line_ends, marks_allow, unbreakable_pieces
+from app.export.platypus import FragLine, Paragraph, ParaLines
 
 _SPACES = re.compile(" {2,}")
 _WHITE = re.compile(r"[ \t\r\f\v]+")
@@ -55,6 +56,15 @@ class CJKParagraph(Paragraph):
             maxWidths = [maxWidths]
         if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
             return self.blPara
+        key = tuple(maxWidths)
+        done = self.__dict__.get("_pe_lines")
+        if done is not None and done[0] == key:  # platypus wraps a paragraph again to place and to split it
+            return done[1]
+        lines = self._break(key)
+        self._pe_lines = (key, lines)
+        return lines
+
+    def _break(self, maxWidths: tuple[float, ...]) -> Any:
         frags = self.frags
         style = self.style
         if not frags:
@@ -146,6 +156,60 @@ class CJKParagraph(Paragraph):
         return FragLine(kind=1, extraSpace=width - used, wordCount=count, words=words, fontSize=size, ascent=ascent,
                         descent=descent, maxWidth=width, currentWidth=used, lineBreak=line_break)
 
+    def drawPara(self, debug: int = 0) -> None:  # reportlab's method name
+        """The lines of a plain paragraph (ours: no markup, bullets, links or backgrounds) written with the same
+        text operators reportlab's drawPara writes, without its per-fragment bookkeeping for underlines, links
+        and images (a report has hundreds of lines); anything else goes to reportlab's."""
+        bl = self.blPara
+        style = self.style
+        if (debug or bl.kind != 1 or not bl.lines or self.bulletText or style.backColor
+                or (style.borderColor and style.borderWidth) or style.wordWrap == "RTL"
+                or getattr(self, "autoLeading", getattr(style, "autoLeading", "")) in ("min", "max")
+                or any(_fancy(w) for line in bl.lines for w in line.words)):
+            super().drawPara(debug)
+            return
+        canvas = self.canv
+        lines = bl.lines
+        offsets = list(getattr(self, "_offsets", [0]))
+        offsets += (len(lines) - len(offsets)) * [offsets[-1]]
+        first = lines[0]
+        cur_y = self.height - (first.fontSize if paraFontSizeHeightOffset else getattr(first, "ascent", first.fontSize))
+        canvas.saveState()
+        tx = self.beginText(style.leftIndent, cur_y)
+        tx.setLeading(style.leading)
+        tx._fontname = tx._fontsize = None
+        color = None
+        alignment = style.alignment
+        last_no = len(lines) - 1 if not getattr(self, "_JustifyLast", False) else -1
+        for i, line in enumerate(lines):
+            offset = style.firstLineIndent + offsets[0] if i == 0 else offsets[i]
+            extra = line.extraSpace
+            words = line.words
+            last = i == last_no and not (style.justifyLastLine and line.wordCount > style.justifyLastLine)
+            spaces = line.wordCount + sum(w.text.count("\u00a0") for w in words) - 1
+            if alignment == TA_JUSTIFY:
+                simple = line.lineBreak or -1e-8 < extra <= 1e-8 or (last and extra > -1e-8) or spaces <= 0
+                move = offset
+            else:
+                simple = extra > -1e-8 or spaces <= 0
+                shift = {TA_CENTER: 0.5 * extra, TA_RIGHT: extra}.get(alignment, 0.0) if simple else 0.0
+                move = offset + shift
+            _move(tx, move)
+            if not simple:
+                tx.setWordSpace(extra / float(spaces))
+            for w in words:
+                if (tx._fontname, tx._fontsize) != (w.fontName, w.fontSize):
+                    tx._setFont(w.fontName, w.fontSize)
+                if color != w.textColor:
+                    color = w.textColor
+                    tx.setFillColor(color)
+                tx._textOut(w.text, w is words[-1])
+            if not simple:
+                tx.setWordSpace(0)
+            _move(tx, -move)
+        canvas.drawText(tx)
+        canvas.restoreState()
+
     def beginText(self, x: float, y: float) -> Any:  # reportlab's method name
         """reportlab justifies a line by widening its spaces (word spacing); Chinese has none, so a
         justified line's slack goes between its characters (character spacing) instead."""
@@ -153,6 +217,17 @@ class CJKParagraph(Paragraph):
         if self.style.alignment == TA_JUSTIFY:
             tx.setWordSpace = tx.setCharSpace
         return tx
+
+
+def _fancy(frag: Any) -> bool:
+    """A fragment reportlab's own drawing must handle (an image or callback, a link, underline, rise, background)."""
+    return bool(hasattr(frag, "cbDefn") or getattr(frag, "link", None) or getattr(frag, "us_lines", None)
+                or getattr(frag, "rise", 0) or getattr(frag, "backColor", None))
+
+
+def _move(tx: Any, dx: float) -> None:
+    if dx > 1e-6 or dx < -1e-6:  # as reportlab's setXPos: no zero moves in the stream
+        tx.setXPos(dx)
 
 
 def paragraph(cov: Coverage, text: str, style: ParagraphStyle, face: Face, *, keep_spaces: bool = False,

@@ -13,12 +13,12 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from app.domain.numbers import format_rate, format_score
 from app.domain.summary import SummaryTable
 from app.export.fonts import Coverage
 from app.export.pdf import register_font
+from app.export.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from app.export.summary import COLUMNS, NOTE, SIGNATURES, Line, table_lines
 from app.export.wrap_cjk import wrap
 
