@@ -75,12 +75,7 @@ def font_path() -> Path:
 
 def cache_dir() -> Path | None:
     """``$PERFEVAL_CACHE_DIR``, else the user's cache folder; ``None`` when caching is switched off (``""``)."""
-    env = os.environ.get("PERFEVAL_CACHE_DIR")
-    if env is not None:
-        return Path(env).expanduser() if env else None
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("PerfEvalDesk", appauthor=False)) / "fonts"
+    return resources.cache_dir("fonts")
 
 
 _LOADED: dict[str, TTFont] = {}
