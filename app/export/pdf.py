@@ -48,7 +48,7 @@ from app.export.document import (
 from app.export.fonts import FANG, HEI, KAI, Coverage, Face, load
 from app.export.linebreak import breakable
 from app.export.paging import grow_for_spans, paginate, redistribute
-from app.export.pdf_text import CJKParagraph, paragraph, text_width, widest_piece
+from app.export.pdf_text import CJKParagraph, line_shift, paragraph, text_width, widest_piece
 from app.export.platypus import (
     BaseDocTemplate,
     CondPageBreak,
@@ -220,13 +220,9 @@ def _plain_line(para: CJKParagraph) -> tuple[float, float, str] | None:
     if extra <= -1e-8 and "\u00a0" in text:  # reportlab would stretch its no-break spaces
         return None
     style = para.style
-    dx = style.leftIndent + style.firstLineIndent
-    if style.alignment == TA_CENTER:
-        dx += 0.5 * extra
-    elif style.alignment == TA_RIGHT:
-        dx += extra
-    elif style.alignment != TA_LEFT:
+    if style.alignment not in (TA_LEFT, TA_CENTER, TA_RIGHT):
         return None
+    dx = style.leftIndent + style.firstLineIndent + line_shift(style.alignment, extra)
     dy = para.height - (bl.fontSize if rl_config.paraFontSizeHeightOffset else getattr(bl, "ascent", bl.fontSize))
     return dx, dy, text
 
@@ -424,10 +420,10 @@ class _Writer:
         row_heights = [heights[r] for r in rows]
         cells: list[tuple[int, int, Cell, CJKParagraph]] = []
         for r, c, cell in sub.cells():
-            para = self._laid(cell, sum(widths[c : c + cell.colspan]) - 2 * PAD_X)
-            cells.append((r, c, cell, para))
+            width = sum(widths[c : c + cell.colspan]) - 2 * PAD_X
+            cells.append((r, c, cell, self._laid(cell, width)))
             # a span cut at the page edge keeps its label: make sure the clipped span is tall enough
-            need = float(para.height) + 2 * PAD_Y + 1
+            need = self._cell_height(cell, width)
             have = sum(row_heights[r : r + cell.rowspan])
             if need > have:
                 row_heights[r + cell.rowspan - 1] += need - have

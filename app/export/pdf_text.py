@@ -189,11 +189,9 @@ class CJKParagraph(Paragraph):
             spaces = line.wordCount + sum(w.text.count("\u00a0") for w in words) - 1
             if alignment == TA_JUSTIFY:
                 simple = line.lineBreak or -1e-8 < extra <= 1e-8 or (last and extra > -1e-8) or spaces <= 0
-                move = offset
             else:
                 simple = extra > -1e-8 or spaces <= 0
-                shift = {TA_CENTER: 0.5 * extra, TA_RIGHT: extra}.get(alignment, 0.0) if simple else 0.0
-                move = offset + shift
+            move = offset + (line_shift(alignment, extra) if simple else 0.0)
             _move(tx, move)
             if not simple:
                 tx.setWordSpace(extra / float(spaces))
@@ -217,6 +215,11 @@ class CJKParagraph(Paragraph):
         if self.style.alignment == TA_JUSTIFY:
             tx.setWordSpace = tx.setCharSpace
         return tx
+
+
+def line_shift(alignment: int, extra: float) -> float:
+    """How far reportlab moves a line with ``extra`` points to spare (and no stretched spaces) for its alignment."""
+    return 0.5 * extra if alignment == TA_CENTER else extra if alignment == TA_RIGHT else 0.0
 
 
 def _fancy(frag: Any) -> bool:
