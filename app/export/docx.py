@@ -22,7 +22,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
@@ -39,6 +39,7 @@ from app.export.document import (
     ReportDoc,
     clip,
 )
+from app.export.docx_table import form_table_xml
 from app.export.fonts import SUBFONT_INDEX, font_path
 from app.export.paging import estimate_heights, fit_widths, paginate, title_lines
 
@@ -55,6 +56,7 @@ _FONT_TABLE = {
 _ALIGN = {ALIGN_LEFT: WD_ALIGN_PARAGRAPH.LEFT, ALIGN_RIGHT: WD_ALIGN_PARAGRAPH.RIGHT}
 BODY_SIZE = 16.0  # 三号
 BODY_STYLE = "Body Text"  # 正文
+HEADING_1, HEADING_2, TABLE_STYLE = "Heading 1", "Heading 2", "Table Grid"  # 标题 1 (一、), 标题 2 (（一）)
 BODY_LINE = Pt(225 / 22 * 72 / 25.4)  # 22 lines on a 225 mm text block (GB/T 9704)
 CELL_SIZE = 9.0
 #: forms: page room (points) a landscape/portrait page gives the table, with room for a viewer whose rows
@@ -83,7 +85,10 @@ def _names(rpr: Any, name: str) -> None:
 
 def _para(container: Any, text: str, size: float | None = 10.5, *, bold: bool = False,
           align: Any = None, space_after: float = 0, name: str = FONT_NAME, style: str | None = None) -> Any:
-    p = container.add_paragraph(style=style)
+    """A paragraph of one run; ``style`` is a style id (:func:`_style_ids`)."""
+    p = container.add_paragraph()
+    if style is not None:
+        p._p.style = style
     if align is not None:
         p.alignment = align
     fmt = p.paragraph_format
@@ -173,7 +178,7 @@ def _report_setup(section: Any, draft: bool, cover: bool) -> None:
         _font(p.add_run(" —"), 14, name=FONT_NAME)
 
 
-def _part(doc: Any, part: Part) -> None:
+def _part(doc: Any, part: Part, styles: dict[str, str]) -> None:
     _para(doc, part.attachment, 12)
     _para(doc, part.title, 16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
     if part.unit_line:
@@ -182,7 +187,6 @@ def _part(doc: Any, part: Part) -> None:
     usable = (267 if part.landscape else 180)
     widths_pt = fit_widths(grid, [usable * w / sum(grid.widths) * 72 / 25.4 for w in grid.widths], size=CELL_SIZE,
                            pad=5.5)  # Word's default cell margins: 0.19 cm a side
-    widths = [Pt(w) for w in widths_pt]
     heights = estimate_heights(grid, widths_pt, size=CELL_SIZE, leading=CELL_SIZE * 1.35, pad=2,
                                minimum=6 * 72 / 25.4)
     room = _FORM_ROOM[part.landscape]
@@ -203,7 +207,8 @@ def _part(doc: Any, part: Part) -> None:
             if n or k:
                 _hairline(doc, page_break=bool(n and not k))
             chunk = rows[start:end]
-            _table(doc, clip(grid, chunk), widths, heading=chunk[0] in grid.repeat)
+            _table(doc, clip(grid, chunk), widths_pt, heading=chunk[0] in grid.repeat,
+                   style=styles[TABLE_STYLE])
             start = end
     for note in part.notes:
         _para(doc, note, 9).paragraph_format.keep_with_next = True
@@ -211,34 +216,12 @@ def _part(doc: Any, part: Part) -> None:
         _para(doc, "　　　".join(f"{label}{value}" for label, value in part.footer), 10.5)
 
 
-def _table(doc: Any, grid: Grid, widths: list[Any], *, heading: bool) -> None:
-    table = doc.add_table(rows=len(grid.rows), cols=grid.ncols)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    # table.cell() rebuilds the whole cell list on every call (quadratic); take the list once, before the
-    # merges — merged regions never overlap, so the cached cells stay valid for the corners we use
-    flat = table._cells
-    n = grid.ncols
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width  # the tblGrid widths: LibreOffice/WPS lay the table out from these
-    for row in table.rows:  # like the official forms: rows at least 6 mm, taller when the text wraps
-        row.height = Mm(6)
-        row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
-    for i, docx_cell in enumerate(flat):
-        docx_cell.width = widths[i % n]
-    for r, c, cell in grid.cells():
-        target = flat[r * n + c]
-        if cell.rowspan > 1 or cell.colspan > 1:
-            target = target.merge(flat[(r + cell.rowspan - 1) * n + c + cell.colspan - 1])
-        target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        p = target.paragraphs[0]
-        p.alignment = _ALIGN.get(cell.align, WD_ALIGN_PARAGRAPH.CENTER)
-        if cell.indent:
-            p.paragraph_format.left_indent = Pt(9 * cell.indent)
-        _font(p.add_run(cell.text), 9, cell.header)
-    if heading:
-        _repeat_header(table.rows[0])
+def _table(doc: Any, grid: Grid, widths_pt: list[float], *, heading: bool, style: str) -> None:
+    """One page's piece of a form: written as XML in one pass (:mod:`app.export.docx_table`), then placed at
+    the end of the body like ``add_table``."""
+    tbl = parse_xml(form_table_xml(grid, widths_pt, heading=heading, style_id=style,
+                                   font=FONT_NAME, size=CELL_SIZE))
+    doc.element.body._insert_tbl(tbl)
 
 
 def _hairline(doc: Any, *, page_break: bool = False) -> None:
@@ -259,7 +242,7 @@ def _repeat_header(row: Any) -> None:
     trpr.append(el)
 
 
-def _quoted(doc: Any, t: QuotedTable) -> None:
+def _quoted(doc: Any, t: QuotedTable, styles: dict[str, str]) -> None:
     """A table in the report: 小四 text, roomy cells, the heading row in 黑体 and repeated; the caption of a
     generated one above it (the clerk's own table has its caption in the paragraph before it)."""
     if t.caption:
@@ -267,7 +250,7 @@ def _quoted(doc: Any, t: QuotedTable) -> None:
         cap.paragraph_format.keep_with_next = True
         cap.paragraph_format.space_before = Pt(6)
     table = doc.add_table(rows=1 + len(t.rows), cols=len(t.header))
-    table.style = "Table Grid"
+    table._tbl.tblPr.style = styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _cell_margins(table, top=Mm(1.5), bottom=Mm(1.5), side=Mm(2))
     for r, row in enumerate([t.header, *t.rows]):
@@ -352,7 +335,7 @@ def chart_png(bars: list[tuple[str, Decimal, Decimal]]) -> bytes:
 _SUBHEAD = re.compile(r"^（[一二三四五六七八九十]+）[^。！？；]{0,40}[。！？]?")
 
 
-def _review(word: Any, doc: PrintDocument) -> None:
+def _review(word: Any, doc: PrintDocument, styles: dict[str, str]) -> None:
     """审核结果 on its own pages (not numbered with the forms or the report): mark, 类型, message, 合理性说明."""
     section = word.add_section(WD_SECTION.NEW_PAGE)
     section.orientation = WD_ORIENT.PORTRAIT
@@ -372,7 +355,7 @@ def _review(word: Any, doc: PrintDocument) -> None:
     widths = (12, 14, 90, 64) if marked else (14, 100, 66)
     rows = [header, *(x if marked else x[1:] for x in doc.review)]
     table = word.add_table(rows=len(rows), cols=len(header))
-    table.style = "Table Grid"
+    table._tbl.tblPr.style = styles[TABLE_STYLE]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Mm(width)
@@ -387,7 +370,7 @@ def _review(word: Any, doc: PrintDocument) -> None:
     _repeat_header(table.rows[0])
 
 
-def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
+def _report(word: Any, rep: ReportDoc, draft: bool, styles: dict[str, str]) -> None:
     cover = word.add_section(WD_SECTION.NEW_PAGE)
     _report_setup(cover, draft, cover=True)
     _para(word, rep.attachment, BODY_SIZE, name=HEI)
@@ -409,10 +392,10 @@ def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
     _report_setup(body, draft, cover=False)
     for ch in rep.chapters:
         if ch.title:
-            _para(word, ch.title, None, style="Heading 1")
+            _para(word, ch.title, None, style=styles[HEADING_1])
         for block in ch.blocks:
             if isinstance(block, QuotedTable):
-                _quoted(word, block)
+                _quoted(word, block, styles)
                 continue
             if isinstance(block, Chart):
                 caption = _para(word, block.caption, 12, align=WD_ALIGN_PARAGRAPH.CENTER, name=HEI)
@@ -426,9 +409,10 @@ def _report(word: Any, rep: ReportDoc, draft: bool) -> None:
             text = block
             m = _SUBHEAD.match(text)
             if m and m.end() == len(text):
-                _para(word, text, None, style="Heading 2")
+                _para(word, text, None, style=styles[HEADING_2])
                 continue
-            p = word.add_paragraph(style=BODY_STYLE)
+            p = word.add_paragraph()
+            p._p.style = styles[BODY_STYLE]
             if m:  # （一）标题。followed by text: the heading words in 楷体, the rest in 仿宋
                 _font(p.add_run(text[: m.end()]), None, False, KAI)
                 text = text[m.end():]
@@ -452,7 +436,7 @@ def _styles(word: Any) -> None:
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     fmt.widow_control = True
-    for name, face in (("Heading 1", HEI), ("Heading 2", KAI)):
+    for name, face in ((HEADING_1, HEI), (HEADING_2, KAI)):
         st = styles[name]
         st.font.size = Pt(BODY_SIZE)
         st.font.bold = False
@@ -478,6 +462,12 @@ def _styles(word: Any) -> None:
         lang.set(qn("w:eastAsia"), "zh-CN")
     word.settings.odd_and_even_pages_header_footer = True
     _font_table(word)
+
+
+def _style_ids(word: Any) -> dict[str, str]:
+    """The ids of the styles the writer assigns, looked up by name once: python-docx searches every style by
+    name, and again for the type's default, on each assignment (≈1 ms a paragraph or table)."""
+    return {name: str(word.styles[name].style_id) for name in (BODY_STYLE, HEADING_1, HEADING_2, TABLE_STYLE)}
 
 
 def _font_table(word: Any) -> None:
@@ -507,15 +497,16 @@ def write_docx(doc: PrintDocument, out: Path) -> list[str]:
     word.core_properties.title = _property(doc.title)
     word.core_properties.author = "PerfEval Desk"
     word.core_properties.language = "zh-CN"
+    styles = _style_ids(word)
     first = True
     for part in doc.parts:
         section = word.sections[0] if first else word.add_section(WD_SECTION.NEW_PAGE)
         _setup(section, part.landscape, doc.draft, first)
-        _part(word, part)
+        _part(word, part, styles)
         first = False
     if doc.report is not None:  # a project pack prints no 自评报告
-        _report(word, doc.report, doc.draft)
+        _report(word, doc.report, doc.draft, styles)
     if doc.review:
-        _review(word, doc)
+        _review(word, doc, styles)
     word.save(str(out))
     return []
