@@ -11,6 +11,7 @@ and checks that its results equal the cached ones.
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 import re
@@ -83,8 +84,9 @@ DRAFT_HEADER = "草稿（未经审核，不得作为正式材料报送）"
 
 
 class _Sheet:
-    def __init__(self, ws: Worksheet, part: Part, draft: bool) -> None:
+    def __init__(self, ws: Worksheet, part: Part, draft: bool, looks: dict[Any, Any]) -> None:
         self.ws = ws
+        self.looks = looks  # the workbook's cell formats by key (see _look)
         self.part = part
         self.draft = draft
         self.refs: dict[str, str] = {}
@@ -169,16 +171,34 @@ class _Sheet:
                 write_text(x, text, f"工作表“{ws.title}”{x.coordinate}（{cell.path or cell.key or '表头'}）")
         if cell.comment:
             x.comment = Comment(cell.comment, "PerfEval Desk", width=260, height=110)
-        if cell.kind in NUMBER_FORMATS and (cell.value is not None or formula):
-            x.number_format = NUMBER_FORMATS[cell.kind]
-        x.font = Font(name=FONT_NAME, size=10, bold=cell.header)
-        horizontal = {ALIGN_LEFT: "left", ALIGN_RIGHT: "right"}.get(cell.align, "center")
-        x.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=cell.indent * 2)
         if cell.colspan > 1 or cell.rowspan > 1:
             ws.merge_cells(start_row=r, start_column=c, end_row=r + cell.rowspan - 1, end_column=c + cell.colspan - 1)
+        number_format = NUMBER_FORMATS[cell.kind] if cell.kind in NUMBER_FORMATS and (
+            cell.value is not None or formula) else None
+        horizontal = {ALIGN_LEFT: "left", ALIGN_RIGHT: "right"}.get(cell.align, "center")
+        self._look(x, (number_format, cell.header, horizontal, cell.indent, bool(x.quotePrefix)))
         for rr in range(r, r + cell.rowspan):
             for cc in range(c, c + cell.colspan):
-                ws.cell(rr, cc).border = BORDER
+                if (rr, cc) != (r, c):
+                    self._look(ws.cell(rr, cc), None)  # a position the span covers: its border only
+
+    def _look(self, x: Any, key: tuple[str | None, bool, str, int, bool] | None) -> None:
+        """A form cell's format: the number format, font, alignment (and quote prefix) of ``key``, and the
+        thin border.  openpyxl hashes every style object on each assignment (≈0.1 ms a cell), so a format is
+        built once per workbook and copied to the next cell that has the same key (openpyxl's own way of
+        copying a cell's format: its ``_style`` array of indices into the workbook's style lists)."""
+        known = self.looks.get(key)
+        if known is not None:
+            x._style = copy.copy(known)
+            return
+        if key is not None:
+            number_format, header, horizontal, indent, _ = key
+            if number_format is not None:
+                x.number_format = number_format
+            x.font = Font(name=FONT_NAME, size=10, bold=header)
+            x.alignment = Alignment(horizontal=horizontal, vertical="center", wrap_text=True, indent=indent * 2)
+        x.border = BORDER
+        self.looks[key] = copy.copy(x._style)
 
     def _formula(self, f: Formula, kind: Kind) -> str | None:
         """The plan's formula over this sheet's cells (None where it needs a cell of another sheet)."""
@@ -468,9 +488,10 @@ def _write_xlsx(doc: PrintDocument, out: Path) -> list[str]:
     default = wb.active
     cached: dict[str, dict[str, Decimal | str]] = {}
     sheets: list[_Sheet] = []
+    looks: dict[Any, Any] = {}
     for part in doc.parts:
         ws = wb.create_sheet(part.sheet)
-        sheet = _Sheet(ws, part, doc.draft)
+        sheet = _Sheet(ws, part, doc.draft, looks)
         sheet.write()
         sheets.append(sheet)
     if doc.report is not None:
