@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.domain.model import Packet
+from app.resources import cache_dir
 
 if TYPE_CHECKING:
     from app.storage import Database
@@ -36,18 +37,14 @@ if TYPE_CHECKING:
 FORMAT = "perfeval-start/1"
 
 
-def snapshot_dir() -> Path:
-    env = os.environ.get("PERFEVAL_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("PerfEvalDesk", appauthor=False)) / "start"
-
-
-def snapshot_path(db_path: Path) -> Path:
+def snapshot_path(db_path: Path) -> Path | None:
+    """The snapshot file of this database in the cache folder (the fonts' rule: ``PERFEVAL_CACHE_DIR``
+    chooses it, set empty it switches caching off, and then there is no snapshot)."""
+    folder = cache_dir("start")
+    if folder is None:
+        return None
     key = hashlib.sha256(str(db_path.resolve()).encode("utf-8")).hexdigest()[:20]
-    return snapshot_dir() / f"{key}.json"
+    return folder / f"{key}.json"
 
 
 def file_state(db_path: Path) -> list[int] | None:
@@ -88,8 +85,11 @@ def write_snapshot(db_path: Path, packet_id: int, packet: Packet, packets: list[
 
     state = file_state(db_path)
     target = snapshot_path(db_path)
+    if target is None:
+        return
     if state is None:
-        target.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            target.unlink(missing_ok=True)
         return
     doc = {
         "format": FORMAT,
@@ -113,10 +113,11 @@ def write_snapshot(db_path: Path, packet_id: int, packet: Packet, packets: list[
 def read_snapshot(db_path: Path) -> Snapshot | None:
     """The snapshot of exactly this database file as it is now, or None."""
     state = file_state(db_path)
-    if state is None:
+    path = snapshot_path(db_path)
+    if state is None or path is None:
         return None
     try:
-        doc = json.loads(snapshot_path(db_path).read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("format") != FORMAT or doc.get("db") != str(db_path.resolve()) or doc.get("state") != state:
             return None
         from app.domain.package import packet_from_dict

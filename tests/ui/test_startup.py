@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from app.domain.edits import set_cell
@@ -64,13 +65,30 @@ def test_a_damaged_or_foreign_snapshot_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "perfeval.db"
     pid = _db_with_seed(path)
     _snapshot_of(path, pid)
-    snapshot_path(path).write_text('{"format": "perfeval-start/1", "packet', encoding="utf-8")
+    target = snapshot_path(path)
+    assert target is not None
+    target.write_text('{"format": "perfeval-start/1", "packet', encoding="utf-8")
     assert read_snapshot(path) is None
     other = tmp_path / "other.db"
     _db_with_seed(other)
     _snapshot_of(path, pid)
-    snapshot_path(other).write_bytes(snapshot_path(path).read_bytes())  # another file's snapshot
+    copy = snapshot_path(other)
+    assert copy is not None
+    copy.write_bytes(target.read_bytes())  # another file's snapshot
     assert read_snapshot(other) is None
+
+
+def test_caching_switched_off_means_no_snapshot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the fonts' rule (app.resources.cache_dir): PERFEVAL_CACHE_DIR set empty switches the cache folder off
+    path = tmp_path / "perfeval.db"
+    pid = _db_with_seed(path)
+    monkeypatch.setenv("PERFEVAL_CACHE_DIR", "")
+    assert snapshot_path(path) is None
+    _snapshot_of(path, pid)
+    assert read_snapshot(path) is None
+    monkeypatch.setenv("PERFEVAL_CACHE_DIR", str(tmp_path / "cache"))
+    _snapshot_of(path, pid)
+    assert read_snapshot(path) is not None and list((tmp_path / "cache").glob("*.json"))
 
 
 def test_an_edit_before_the_database_is_open_is_saved(qtbot: QtBot, tmp_path: Path) -> None:
