@@ -21,6 +21,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from app.atomic import write_replacing
+
 FONT_FILE = "wqy-microhei.ttc"
 PACKED_SUFFIX = ".xz"
 
@@ -112,13 +114,12 @@ def unpack_font(packed: Path, cache: Path | None) -> Path:
 
 def _write_unpacked(packed: Path, target: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
+
+    def unpack(tmp: Path) -> None:
         with lzma.open(packed) as src, tmp.open("wb") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    write_replacing(target, unpack, shared=True)
 
 
 def _forget_older(cache: Path, name: str, keep: Path) -> None:

@@ -49,7 +49,7 @@ def export_packet(
     if not draft and evaluation.errors:
         raise ExportRefused(evaluation.errors)
     doc = build_document(packet, evaluation, draft=draft)
-    from app.export.atomic import write_replacing
+    from app.atomic import write_replacing
 
     out = Path(out)
 

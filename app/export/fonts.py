@@ -24,13 +24,13 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import resources
+from app.atomic import write_replacing
 from app.resources import FONT_FILE
 
 if TYPE_CHECKING:
@@ -132,9 +132,7 @@ def _store(font: TTFont, path: Path) -> None:
     try:
         blob = marshal.dumps(state)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}")
-        tmp.write_bytes(blob)
-        tmp.replace(path)
+        write_replacing(path, lambda tmp: tmp.write_bytes(blob), shared=True)
         face = path.name.split("-", 1)[0]
         for old in path.parent.glob(f"{face}-*.marshal"):  # tables of a replaced font or older reportlab
             if old != path:

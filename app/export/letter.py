@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.atomic import write_replacing
 from app.domain.evaluate import Evaluation
 from app.domain.model import Packet
 from app.domain.rules import Issue, describe
-from app.export.atomic import write_replacing
 
 RED = "C00000"
 SIGN_INDENT_MM = 55  # the signature block sits in the right part of the page

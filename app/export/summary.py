@@ -25,6 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.atomic import write_replacing
 from app.domain.numbers import NOT_APPLICABLE
 from app.domain.summary import (
     SummaryRow,
@@ -36,7 +37,6 @@ from app.domain.summary import (
     rate_value,
     score_value,
 )
-from app.export.atomic import write_replacing
 from app.parallel import Progress, map_files, workers_for
 
 if TYPE_CHECKING:

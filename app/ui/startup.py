@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.atomic import write_replacing
 from app.domain.model import Packet
 from app.resources import cache_dir
 
@@ -105,9 +106,8 @@ def write_snapshot(db_path: Path, packet_id: int, packet: Packet, packets: list[
     }
     with contextlib.suppress(OSError, TypeError, ValueError):
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.part")
-        tmp.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-        tmp.replace(target)
+        text = json.dumps(doc, ensure_ascii=False)
+        write_replacing(target, lambda tmp: tmp.write_text(text, encoding="utf-8"), shared=True)
 
 
 def read_snapshot(db_path: Path) -> Snapshot | None:
