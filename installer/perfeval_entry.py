@@ -63,9 +63,9 @@ def main() -> int:
         gui_args = _gui_args(argv)
         if gui_args is not None:
             return _run_gui(gui_args)
-    from app.cli import main as cli_main
+    from app.cli import run as cli_run
 
-    return cli_main(argv)
+    cli_run(argv)
 
 
 if __name__ == "__main__":
